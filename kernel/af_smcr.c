@@ -661,33 +661,28 @@ static int smcr_setsockopt(struct socket *sock, int level, int optname, sockptr_
 {
 	struct sock *sk = sock->sk;
 	struct smcr_sock *smc = smcr_sk(sk);
-	struct socket *clc;
+	struct socket *clc = smc->clcsock;	/* stable until release */
 	int rc;
 
-	lock_sock(sk);
-	clc = smc->clcsock;
-	if (!clc) {
-		release_sock(sk);
+	if (!clc)
 		return -EBADF;
-	}
 	if (level == SOL_SOCKET) {
 		/* TCP's answer is the user's answer; mirror the option on the AF_SMC sock */
 		rc = sock_setsockopt(clc, level, optname, optval, optlen);
 		if (!rc)
 			sock_setsockopt(sock, level, optname, optval, optlen);
-		release_sock(sk);
 		return rc;
 	}
-	if (!clc->ops->setsockopt) {
-		release_sock(sk);
+	if (!clc->ops->setsockopt)
 		return -EOPNOTSUPP;
-	}
 	rc = clc->ops->setsockopt(clc, level, optname, optval, optlen);
-	if (!rc && smcr_tcp_only_opt(level, optname) && !smc->use_fallback) {
-		if (sk->sk_state == SMCR_INIT && !smc->connect_nonblock) {
-			smcr_mib_inc(sock_net(sk), SMCR_MIB_FB_OPTUNSUPP);
-			smcr_switch_to_fallback(smc, SMCR_DECL_OPTUNSUPP);
-		}
+	if (rc || !smcr_tcp_only_opt(level, optname))
+		return rc;
+
+	lock_sock(sk);
+	if (!smc->use_fallback && sk->sk_state == SMCR_INIT && !smc->connect_nonblock) {
+		smcr_mib_inc(sock_net(sk), SMCR_MIB_FB_OPTUNSUPP);
+		smcr_switch_to_fallback(smc, SMCR_DECL_OPTUNSUPP);
 	}
 	release_sock(sk);
 	return rc;

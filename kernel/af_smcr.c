@@ -232,8 +232,7 @@ static void smcr_listen_work(struct work_struct *work)
 		child->is_child = true;
 		/* the TCP child inherited the listener's data_ready hook */
 		smcr_clcsock_hooks_restore(child);
-		child->sk.sk_sndbuf = lsk->sk_sndbuf;
-		child->sk.sk_rcvbuf = lsk->sk_rcvbuf;
+		smcr_clcsock_inherit_settings(child);
 		child->sk.sk_uid = lsk->sk_uid;
 		sock_hold(lsk);
 		child->listen_smc = lsmc;

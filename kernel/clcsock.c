@@ -308,45 +308,56 @@ void smcr_clcsock_abort(struct socket *clcsock)
 				 (1UL << SOCK_RCVTSTAMPNS) | (1UL << SOCK_TSTAMP_NEW) | \
 				 (1UL << SOCK_DBG))
 
+/* Copy the socket-level options a user may have set on @from to @to; @to is locked here. */
+static void smcr_copy_sock_settings(struct sock *from, struct sock *to)
+{
+	bool keepalive;
+
+	lock_sock(to);
+	keepalive = sock_flag(from, SOCK_KEEPOPEN) && !sock_flag(to, SOCK_KEEPOPEN);
+	to->sk_flags = (to->sk_flags & ~SMCR_SK_FLAGS_TO_CLC) |
+		       (from->sk_flags & SMCR_SK_FLAGS_TO_CLC);
+	if (keepalive && to->sk_prot->keepalive)
+		to->sk_prot->keepalive(to, 1);
+	to->sk_reuse = from->sk_reuse;
+	to->sk_reuseport = from->sk_reuseport;
+	to->sk_lingertime = from->sk_lingertime;
+	WRITE_ONCE(to->sk_rcvtimeo, from->sk_rcvtimeo);
+	WRITE_ONCE(to->sk_sndtimeo, from->sk_sndtimeo);
+	WRITE_ONCE(to->sk_rcvlowat, from->sk_rcvlowat);
+	to->sk_priority = from->sk_priority;
+	to->sk_mark = from->sk_mark;
+	to->sk_bound_dev_if = from->sk_bound_dev_if;
+	to->sk_max_pacing_rate = from->sk_max_pacing_rate;
+	to->sk_userlocks = (to->sk_userlocks & ~(SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK)) |
+			   (from->sk_userlocks & (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK));
+	if (from->sk_userlocks & SOCK_SNDBUF_LOCK)
+		WRITE_ONCE(to->sk_sndbuf, from->sk_sndbuf);
+	if (from->sk_userlocks & SOCK_RCVBUF_LOCK)
+		WRITE_ONCE(to->sk_rcvbuf, from->sk_rcvbuf);
+	release_sock(to);
+}
+
 /**
  * smcr_clcsock_copy_settings() - give the clcsock the socket-level options of @smc
  * @smc: socket, lock_sock() held
  *
  * Kernels without SOCK_CUSTOM_SOCKOPT apply SOL_SOCKET options to the AF_SMC sock only; this is
- * called before the clcsock binds, connects, listens or takes over the user's file.
+ * called before the clcsock binds, connects, listens or takes over the user's file. Not for a
+ * listener's children: their clcsock inherited the listener's options from TCP
+ * (smcr_clcsock_inherit_settings() goes the other way for them).
  */
 void smcr_clcsock_copy_settings(struct smcr_sock *smc)
 {
-	struct sock *sk = &smc->sk;
-	struct sock *clcsk;
-	bool keepalive;
+	if (smc->clcsock && !smc->is_child)
+		smcr_copy_sock_settings(&smc->sk, smc->clcsock->sk);
+}
 
-	if (!smc->clcsock)
-		return;
-	clcsk = smc->clcsock->sk;
-	lock_sock(clcsk);
-	keepalive = sock_flag(sk, SOCK_KEEPOPEN) && !sock_flag(clcsk, SOCK_KEEPOPEN);
-	clcsk->sk_flags = (clcsk->sk_flags & ~SMCR_SK_FLAGS_TO_CLC) |
-			  (sk->sk_flags & SMCR_SK_FLAGS_TO_CLC);
-	if (keepalive && clcsk->sk_prot->keepalive)
-		clcsk->sk_prot->keepalive(clcsk, 1);
-	clcsk->sk_reuse = sk->sk_reuse;
-	clcsk->sk_reuseport = sk->sk_reuseport;
-	clcsk->sk_lingertime = sk->sk_lingertime;
-	WRITE_ONCE(clcsk->sk_rcvtimeo, sk->sk_rcvtimeo);
-	WRITE_ONCE(clcsk->sk_sndtimeo, sk->sk_sndtimeo);
-	WRITE_ONCE(clcsk->sk_rcvlowat, sk->sk_rcvlowat);
-	clcsk->sk_priority = sk->sk_priority;
-	clcsk->sk_mark = sk->sk_mark;
-	clcsk->sk_bound_dev_if = sk->sk_bound_dev_if;
-	clcsk->sk_max_pacing_rate = sk->sk_max_pacing_rate;
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) {
-		clcsk->sk_userlocks |= SOCK_SNDBUF_LOCK;
-		WRITE_ONCE(clcsk->sk_sndbuf, sk->sk_sndbuf);
-	}
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK) {
-		clcsk->sk_userlocks |= SOCK_RCVBUF_LOCK;
-		WRITE_ONCE(clcsk->sk_rcvbuf, sk->sk_rcvbuf);
-	}
-	release_sock(clcsk);
+/**
+ * smcr_clcsock_inherit_settings() - a listener's child takes the options its TCP child inherited
+ * @smc: child socket, not yet visible to anybody
+ */
+void smcr_clcsock_inherit_settings(struct smcr_sock *smc)
+{
+	smcr_copy_sock_settings(smc->clcsock->sk, &smc->sk);
 }

@@ -134,6 +134,7 @@ void smcr_clcsock_set_syn_smc(struct smcr_sock *smc, bool on);
 bool smcr_clcsock_peer_smc(const struct smcr_sock *smc);
 void smcr_clcsock_abort(struct socket *clcsock);
 void smcr_clcsock_copy_settings(struct smcr_sock *smc);
+void smcr_clcsock_inherit_settings(struct smcr_sock *smc);
 
 /* handshake.c: CLC exchange on the clcsock */
 int smcr_connect_handshake(struct smcr_sock *smc);

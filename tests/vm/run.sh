@@ -15,6 +15,7 @@
 #   --opt KEY=VAL        passed to the scenarios as $RIG_OPT_KEY (repeatable)
 #   --append ARGS        extra kernel command line
 #   --keep-logs DIR      copy the logs there (they are also kept in a fresh directory under /tmp)
+#   --notes              print the scenarios' rig_note lines (demo transcripts) before the summary
 #   -v                   verbose: show the rig's steps and stream the consoles
 # Exit status 0 only if every result passed (or was skipped), every VM finished, and no console shows
 # kernel trouble (Oops, BUG, WARNING, ...). The last line is "N passed, N failed[, N skipped]".
@@ -22,7 +23,7 @@ set -euo pipefail
 # shellcheck source=lib-host.sh
 . "$(dirname "$0")/lib-host.sh"
 
-VMS=1 KA=6.1 KB="" MODA=none MODB="" SUITES=smoke BUILD="" TIMEOUT=300 MEM=1024 KEEP="" APPEND=""
+NOTES=0 VMS=1 KA=6.1 KB="" MODA=none MODB="" SUITES=smoke BUILD="" TIMEOUT=300 MEM=1024 KEEP="" APPEND=""
 OPTS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--opt) OPTS+=("$2"); shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
 	--keep-logs) KEEP=$2; shift 2 ;;
+	--notes) NOTES=1; shift ;;
 	-v) export RIG_VERBOSE=1; shift ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) righ_die "unknown option $1 (see --help)" ;;
@@ -268,6 +270,12 @@ npass=0 nfail=0 nskip=0
 	done
 } >"$LOGDIR/summary.txt"
 rm -f "$LOGDIR"/*.clean
+if [ "$NOTES" = 1 ]; then
+	for r in "${ROLES[@]}"; do
+		grep -a -o '@@RIG NOTE .*' "${CHAN[$r]}" | cut -d' ' -f3- | sed "s/^\([ab]\) /[\1] /" || true
+	done
+	echo
+fi
 cat "$LOGDIR/summary.txt"
 total=$((npass + nfail))
 if [ "$total" = 0 ]; then

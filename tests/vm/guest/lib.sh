@@ -33,6 +33,7 @@
 #   rig_run_test NAME FUNC [ARG...]   rig_test NAME; FUNC ARG...; then, unless FUNC concluded the
 #                            test itself: FAIL on a rig_check failure or a non-zero return, else PASS
 #   rig_log MSG              diagnostic line on this VM's console
+#   rig_note TEXT            lines for a human (demo transcript): run.sh --notes prints them
 #   rig_role a|b             true if this VM has that role;   rig_two_vms: true on a two-VM run
 #   rig_have CMD             true if CMD is an executable in PATH (test programs: /usr/local/bin)
 #   rig_kv_ge MAJ MIN        true if this kernel is at least MAJ.MIN
@@ -96,6 +97,12 @@ rig__console() { # a line on this VM's console (also from commands a peer runs h
 }
 
 rig_log() { rig__console "[rig $RIG_VM] $*"; }
+
+# rig_note TEXT...: a line for a human reading the run (demo transcripts); each line of TEXT goes to
+# the rig channel as "@@RIG NOTE <vm> <line>", which run.sh --notes prints
+rig_note() {
+	printf '%s\n' "$*" | while IFS= read -r line; do rig__emit "@@RIG NOTE $RIG_VM $line"; done
+}
 
 # Protocol lines (@@RIG ...) go to the rig channel /dev/ttyS1 (parsed by run.sh; kernel messages
 # cannot splice into them there) and to the console, each in one write, drained before returning.

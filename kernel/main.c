@@ -15,6 +15,7 @@
 
 #include "smcr.h"
 #include "main.h"
+#include "ib.h"
 
 u8 smcr_local_systemid[SMCR_SYSTEMID_LEN];
 
@@ -30,15 +31,20 @@ static int __init smcr_init(void)
 	rc = smcr_pernet_init();
 	if (rc)
 		return rc;
-	rc = smcr_af_init();
+	rc = smcr_ib_init();
 	if (rc)
 		goto out_pernet;
+	rc = smcr_af_init();
+	if (rc)
+		goto out_ib;
 
 	/* make TCP carry the SMC SYN option for sockets that ask for it (tp->syn_smc) */
 	static_branch_enable(&tcp_have_smc);
 	pr_info("AF_SMC registered (SMC-R, wire-compatible with Linux net/smc)\n");
 	return 0;
 
+out_ib:
+	smcr_ib_exit();
 out_pernet:
 	smcr_pernet_exit();
 	return rc;
@@ -48,6 +54,7 @@ static void __exit smcr_exit(void)
 {
 	static_branch_disable(&tcp_have_smc);
 	smcr_af_exit();
+	smcr_ib_exit();
 	smcr_pernet_exit();
 	pr_info("unloaded\n");
 }

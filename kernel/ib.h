@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smcr: the RDMA device layer — which RoCE devices and ports exist, their state and GIDs.
+ *
+ * Devices come and go through the ib_client callbacks; port state follows ib events. The list is
+ * protected by smcr_ib_lock (a mutex: lookups may sleep while they read GID tables).
+ */
+#ifndef SMCR_IB_H
+#define SMCR_IB_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <rdma/ib_verbs.h>
+
+#define SMCR_IB_MAX_PORTS	2	/* SMC uses ports 1 and 2 of a device at most */
+
+/**
+ * struct smcr_ib_port - one port of an RDMA device, as the device layer last saw it
+ * @state: IB_PORT_ACTIVE etc. (updated from port events)
+ * @mac: MAC of the netdev behind the port's first RoCE GID (zero if none)
+ */
+struct smcr_ib_port {
+	enum ib_port_state	state;
+	u8			mac[ETH_ALEN];
+};
+
+/**
+ * struct smcr_ib_dev - an RDMA device smcr may use
+ * @list: entry on smcr_ib_devices [smcr_ib_lock]
+ * @ibdev: the device (valid until our remove callback returns)
+ * @event_handler: port events
+ * @port_work: refreshes @ports after an event
+ * @port_event_mask: bit (port - 1) set for ports with a pending event
+ * @num_ports: ports of the device that SMC may use (<= SMCR_IB_MAX_PORTS)
+ * @ports: per-port state [smcr_ib_lock]
+ */
+struct smcr_ib_dev {
+	struct list_head	list;
+	struct ib_device	*ibdev;
+	struct ib_event_handler	event_handler;
+	struct work_struct	port_work;
+	unsigned long		port_event_mask;
+	u8			num_ports;
+	struct smcr_ib_port	ports[SMCR_IB_MAX_PORTS];
+};
+
+/**
+ * struct smcr_ib_gid - a usable local RoCE v2 GID, as chosen for a connection
+ * @dev: device; @port: port number (1-based); @gid: the 16-byte GID; @index: GID table index
+ * @mac: MAC of the netdev behind the GID; @ifindex: that netdev's ifindex
+ */
+struct smcr_ib_gid {
+	struct smcr_ib_dev	*dev;
+	u8			port;
+	u8			gid[16];
+	u16			index;
+	u8			mac[ETH_ALEN];
+	int			ifindex;
+};
+
+extern struct mutex smcr_ib_lock;
+extern struct list_head smcr_ib_devices;
+
+int smcr_ib_init(void);
+void smcr_ib_exit(void);
+int smcr_ib_find_v2_gid(struct net *net, __be32 saddr, struct smcr_ib_gid *out);
+int smcr_ib_count_active(void);
+
+#endif /* SMCR_IB_H */

@@ -20,11 +20,15 @@
 #include <linux/sched/signal.h>
 #include <linux/tcp.h>
 #include <linux/sockios.h>
+#include <linux/smc.h>
 #include <asm/ioctls.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
 #include "smcr.h"
+#include "data.h"
+#include "stats.h"
+#include "sysctl.h"
 #include "wire/reason.h"
 
 struct workqueue_struct *smcr_hs_wq;
@@ -32,9 +36,77 @@ struct workqueue_struct *smcr_listen_wq;
 
 static const struct proto_ops smcr_sock_ops;
 
+/* ---- the list of live socks (management ABI: sock_diag, SMCR_EXT) ---------------------------- */
+
+static DEFINE_RWLOCK(smcr_socks_lock);
+static HLIST_HEAD(smcr_socks4);		/* SMCPROTO_SMC */
+static HLIST_HEAD(smcr_socks6);		/* SMCPROTO_SMC6 */
+
+static struct hlist_head *smcr_socks_head(int protocol)
+{
+	return protocol == SMCPROTO_SMC6 ? &smcr_socks6 : &smcr_socks4;
+}
+
+static void smcr_sock_link(struct smcr_sock *smc)
+{
+	write_lock_bh(&smcr_socks_lock);
+	hlist_add_head(&smc->sock_node, smcr_socks_head(smc->sk.sk_protocol));
+	write_unlock_bh(&smcr_socks_lock);
+}
+
+/* Off the list: on release (as upstream hides released sockets) and, at the latest, on destruct. */
+static void smcr_sock_unlink(struct smcr_sock *smc)
+{
+	write_lock_bh(&smcr_socks_lock);
+	if (!hlist_unhashed(&smc->sock_node))
+		hlist_del_init(&smc->sock_node);
+	write_unlock_bh(&smcr_socks_lock);
+}
+
+int smcr_sock_walk(struct net *net, int protocol, int *pos,
+		   int (*fn)(struct smcr_sock *smc, void *arg), void *arg)
+{
+	struct smcr_sock *smc;
+	int num = 0, rc = 0;
+
+	read_lock_bh(&smcr_socks_lock);
+	rcu_read_lock();	/* what fn reads through the sock (its clcsock) is freed after RCU */
+	hlist_for_each_entry(smc, smcr_socks_head(protocol), sock_node) {
+		if (!net_eq(sock_net(&smc->sk), net))
+			continue;
+		if (num < *pos) {
+			num++;
+			continue;
+		}
+		rc = fn(smc, arg);
+		if (rc)
+			break;
+		num++;
+	}
+	rcu_read_unlock();
+	read_unlock_bh(&smcr_socks_lock);
+	*pos = num;
+	return rc;
+}
+
+unsigned int smcr_sock_count(struct net *net)
+{
+	struct smcr_sock *smc;
+	unsigned int n = 0;
+
+	read_lock_bh(&smcr_socks_lock);
+	hlist_for_each_entry(smc, &smcr_socks4, sock_node)
+		n += net_eq(sock_net(&smc->sk), net);
+	hlist_for_each_entry(smc, &smcr_socks6, sock_node)
+		n += net_eq(sock_net(&smc->sk), net);
+	read_unlock_bh(&smcr_socks_lock);
+	return n;
+}
+
 static void smcr_destruct(struct sock *sk)
 {
 	WARN_ON_ONCE(smcr_sk(sk)->clcsock);
+	smcr_sock_unlink(smcr_sk(sk));
 }
 
 static void smcr_connect_work(struct work_struct *work);
@@ -63,7 +135,13 @@ struct smcr_sock *smcr_sock_alloc(struct net *net, struct socket *sock, int prot
 	sk->sk_destruct = smcr_destruct;
 	sk->sk_protocol = protocol;
 
+	/* net.smc.wmem / rmem: initial buffer sizes, twice the sysctl as upstream */
+	WRITE_ONCE(sk->sk_sndbuf, 2 * smcr_sysctl_wmem(net));
+	WRITE_ONCE(sk->sk_rcvbuf, 2 * smcr_sysctl_rmem(net));
+
 	smc = smcr_sk(sk);
+	smc->limit_smc_hs = smcr_sysctl_limit_hs(net);	/* SMC_LIMIT_HS default of the netns */
+	INIT_HLIST_NODE(&smc->sock_node);
 	INIT_WORK(&smc->connect_work, smcr_connect_work);
 	INIT_WORK(&smc->listen_work, smcr_listen_work);
 	INIT_WORK(&smc->hs_work, smcr_listen_handshake_work);
@@ -71,6 +149,8 @@ struct smcr_sock *smcr_sock_alloc(struct net *net, struct socket *sock, int prot
 	INIT_LIST_HEAD(&smc->accept_q);
 	INIT_LIST_HEAD(&smc->hs_q);
 	INIT_LIST_HEAD(&smc->accept_list);
+	smcr_conn_init(smc);	/* SMC-R data path: locks and works (cdc.c) */
+	smcr_sock_link(smc);
 	smcr_mib_inc(net, SMCR_MIB_SOCKCREATE);
 	return smc;
 }
@@ -105,6 +185,8 @@ int smcr_switch_to_fallback(struct smcr_sock *smc, u32 reason)
 	if (!smc->use_fallback) {
 		smc->fallback_rsn = reason;
 		WRITE_ONCE(smc->use_fallback, true);
+		/* upstream's GET_FBACK_STATS: every fallback, once per socket (0 is no reason) */
+		smcr_stat_fallback(sock_net(&smc->sk), smc->is_child, reason);
 	}
 	smcr_swap_file(smc);
 	/* pollers of the AF_SMC socket re-poll and now reach TCP */
@@ -129,10 +211,15 @@ static void __smcr_child_free(struct smcr_sock *child)
 	struct smcr_sock *lsmc = child->listen_smc;
 
 	lock_sock(&child->sk);
-	child->sk.sk_state = SMCR_CLOSED;
-	if (child->clcsock) {
-		smcr_clcsock_abort(child->clcsock);
-		smcr_clcsock_release(child);
+	if (smcr_conn_active(child)) {
+		/* SMC-R: close the connection; its CLOSED state releases the clcsock */
+		smcr_close_release(child);
+	} else {
+		child->sk.sk_state = SMCR_CLOSED;
+		if (child->clcsock) {
+			smcr_clcsock_abort(child->clcsock);
+			smcr_clcsock_release(child);
+		}
 	}
 	release_sock(&child->sk);
 	sock_set_flag(&child->sk, SOCK_DEAD);
@@ -232,6 +319,8 @@ static void smcr_listen_work(struct work_struct *work)
 		child->is_child = true;
 		/* the TCP child inherited the listener's data_ready hook */
 		smcr_clcsock_hooks_restore(child);
+		/* and its handshake-limitation hook (SMC_LIMIT_HS), only meant for listeners */
+		WRITE_ONCE(tcp_sk(newclc->sk)->smc_hs_congested, NULL);
 		smcr_clcsock_inherit_settings(child);
 		child->sk.sk_uid = lsk->sk_uid;
 		sock_hold(lsk);
@@ -288,11 +377,17 @@ static int smcr_release(struct socket *sock)
 
 	lock_sock(sk);
 	was_listening = sk->sk_state == SMCR_LISTEN;
-	spin_lock(&smc->accept_lock);
-	sk->sk_state = SMCR_CLOSED;	/* under accept_lock: children stop enqueueing */
-	spin_unlock(&smc->accept_lock);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	smcr_clcsock_release(smc);
+	if (smcr_conn_active(smc)) {
+		/* SMC-R: the close protocol decides when connection and clcsock go (close.c) */
+		smcr_close_release(smc);
+	} else {
+		spin_lock(&smc->accept_lock);
+		sk->sk_state = SMCR_CLOSED;	/* under accept_lock: children stop enqueueing */
+		spin_unlock(&smc->accept_lock);
+		sk->sk_shutdown = SHUTDOWN_MASK;
+		smcr_clcsock_release(smc);
+	}
+	smcr_sock_unlink(smc);
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
@@ -467,6 +562,29 @@ out:
 	sock_put(sk);
 }
 
+/*
+ * SMC_LIMIT_HS on a listener: TCP asks this (softirq, listener's clcsock) before it answers a SYN
+ * carrying the SMC option. True makes the SYN-ACK go without the option, so the connection is
+ * plain TCP from the start (PEERNOSMC on both sides, no CLC exchange for the server). We say
+ * "congested" while the handshake workqueue has work waiting for a worker (upstream's test) or
+ * the listener already holds backlog connections in handshake or waiting for accept().
+ */
+static bool smcr_hs_congested(const struct sock *clcsk)
+{
+	struct sock *sk = (struct sock *)clcsk;	/* for its callback lock */
+	struct smcr_sock *lsmc;
+	bool congested = true;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	lsmc = __rcu_dereference_sk_user_data_with_flags(sk, SK_USER_DATA_NOCOPY);
+	if (lsmc)	/* hooks installed: lsmc stays alive while we hold the lock */
+		congested = workqueue_congested(WORK_CPU_UNBOUND, smcr_hs_wq) ||
+			    READ_ONCE(lsmc->pending) >=
+			    max_t(u32, READ_ONCE(lsmc->sk.sk_max_ack_backlog), 1);
+	read_unlock_bh(&sk->sk_callback_lock);
+	return congested;
+}
+
 static int smcr_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
@@ -491,6 +609,9 @@ static int smcr_listen(struct socket *sock, int backlog)
 	rc = smcr_clcsock_hooks_install_listener(smc);
 	if (rc)
 		goto out;
+	/* SMC_LIMIT_HS as it is when listen() is called (as upstream) */
+	WRITE_ONCE(tcp_sk(smc->clcsock->sk)->smc_hs_congested,
+		   smc->limit_smc_hs ? smcr_hs_congested : NULL);
 	rc = kernel_listen(smc->clcsock, backlog);
 	if (rc) {
 		smcr_clcsock_hooks_restore(smc);
@@ -597,6 +718,8 @@ static __poll_t smcr_poll(struct file *file, struct socket *sock, poll_table *wa
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
 	}
+	if (smcr_conn_active(smc))
+		return smcr_dp_poll(smc);
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
 	if (READ_ONCE(sk->sk_state) == SMCR_CLOSED)
@@ -621,6 +744,11 @@ static int smcr_shutdown(struct socket *sock, int how)
 	if (clc) {
 		release_sock(sk);
 		return clc->ops->shutdown(clc, how);
+	}
+	if (smcr_conn_active(smc)) {
+		rc = smcr_close_shutdown(smc, how);
+		release_sock(sk);
+		return rc;
 	}
 	if (sk->sk_state == SMCR_LISTEN && smc->clcsock) {
 		/* as TCP: shutting down a listener stops it; accept() then fails */
@@ -655,6 +783,43 @@ static bool smcr_tcp_only_opt(int level, int optname)
 	return false;
 }
 
+/* SOL_SMC options (upstream: SMC_LIMIT_HS only). */
+static int smcr_setsockopt_smc(struct socket *sock, int optname, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val;
+
+	if (optname != SMC_LIMIT_HS)
+		return -EOPNOTSUPP;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(int)))
+		return -EFAULT;
+	lock_sock(sk);
+	smcr_sk(sk)->limit_smc_hs = !!val;	/* takes effect at the next listen() */
+	release_sock(sk);
+	return 0;
+}
+
+static int smcr_getsockopt_smc(struct socket *sock, int optname, char __user *optval,
+			       int __user *optlen)
+{
+	int val, len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	len = min_t(int, len, sizeof(int));
+	if (len < 0)
+		return -EINVAL;
+	if (optname != SMC_LIMIT_HS)
+		return -EOPNOTSUPP;
+	val = READ_ONCE(smcr_sk(sock->sk)->limit_smc_hs);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int smcr_setsockopt(struct socket *sock, int level, int optname, sockptr_t optval,
 			   unsigned int optlen)
 {
@@ -663,6 +828,8 @@ static int smcr_setsockopt(struct socket *sock, int level, int optname, sockptr_
 	struct socket *clc = smc->clcsock;	/* stable until release */
 	int rc;
 
+	if (level == SOL_SMC)
+		return smcr_setsockopt_smc(sock, optname, optval, optlen);
 	if (!clc)
 		return -EBADF;
 	if (level == SOL_SOCKET) {
@@ -675,6 +842,8 @@ static int smcr_setsockopt(struct socket *sock, int level, int optname, sockptr_
 	if (!clc->ops->setsockopt)
 		return -EOPNOTSUPP;
 	rc = clc->ops->setsockopt(clc, level, optname, optval, optlen);
+	if (!rc)
+		smcr_tx_setsockopt(smc, level, optname, optval, optlen);	/* NODELAY, CORK */
 	if (rc || !smcr_tcp_only_opt(level, optname))
 		return rc;
 
@@ -693,6 +862,8 @@ static int smcr_getsockopt(struct socket *sock, int level, int optname, char __u
 	struct smcr_sock *smc = smcr_sk(sock->sk);
 	struct socket *clc = smc->clcsock;
 
+	if (level == SOL_SMC)
+		return smcr_getsockopt_smc(sock, optname, optval, optlen);
 	if (!clc)
 		return -EBADF;
 	if (!clc->ops->getsockopt)
@@ -721,6 +892,11 @@ static int smcr_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		release_sock(sk);
 		return clc->ops->sendmsg(clc, msg, len);
 	}
+	if (smcr_conn_active(smc)) {
+		rc = smcr_tx_sendmsg(smc, msg, len);
+		release_sock(sk);
+		return rc;
+	}
 	if (sk->sk_state == SMCR_INIT && smc->connect_nonblock)
 		rc = -EAGAIN;
 	if (rc == -EPIPE)
@@ -734,8 +910,16 @@ static int smcr_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 	struct smcr_sock *smc = smcr_sk(sock->sk);
 	struct socket *clc = smcr_fallback_sock(smc);
 
+	int rc;
+
 	if (clc)
 		return clc->ops->recvmsg(clc, msg, len, flags);
+	if (smcr_conn_active(smc)) {
+		lock_sock(sock->sk);
+		rc = smcr_rx_recvmsg(smc, msg, len, flags);
+		release_sock(sock->sk);
+		return rc;
+	}
 	return -ENOTCONN;
 }
 
@@ -747,6 +931,11 @@ static ssize_t smcr_splice_read(struct socket *sock, loff_t *ppos, struct pipe_i
 
 	if (clc)
 		return clc->ops->splice_read(clc, ppos, pipe, len, flags);
+	if (smcr_conn_active(smc)) {
+		if (sock->file && (sock->file->f_flags & O_NONBLOCK))
+			flags |= SPLICE_F_NONBLOCK;
+		return smcr_rx_splice_read(smc, pipe, len, flags);
+	}
 	return -ENOTCONN;
 }
 
@@ -759,6 +948,8 @@ static ssize_t smcr_sendpage(struct socket *sock, struct page *page, int offset,
 
 	if (clc)
 		return clc->ops->sendpage(clc, page, offset, size, flags);
+	if (smcr_conn_active(smc))
+		return smcr_tx_sendpage(smc, page, offset, size, flags);
 	return -ENOTCONN;
 }
 #endif
@@ -771,6 +962,8 @@ static int smcr_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 
 	if (clc)
 		return clc->ops->ioctl(clc, cmd, arg);
+	if (smcr_conn_active(smc))
+		return smcr_dp_ioctl(smc, cmd, arg);
 	switch (cmd) {
 	case SIOCINQ:
 	case SIOCOUTQ:
@@ -808,11 +1001,20 @@ static const struct proto_ops smcr_sock_ops = {
 	.splice_read	= smcr_splice_read,
 };
 
+/* Set once module init cannot fail any more (smcr_af_ready()). */
+static bool smcr_af_is_ready;
+
 static int smcr_create(struct net *net, struct socket *sock, int protocol, int kern)
 {
 	struct smcr_sock *smc;
 	int rc;
 
+	/*
+	 * The family is registered before the management ABI; a socket created before init has
+	 * finished would outlive a failing init. Until then there is no AF_SMC.
+	 */
+	if (!smp_load_acquire(&smcr_af_is_ready))
+		return -EAFNOSUPPORT;
 	if (sock->type != SOCK_STREAM)
 		return -ESOCKTNOSUPPORT;
 	if (protocol != SMCPROTO_SMC && protocol != SMCPROTO_SMC6)
@@ -845,12 +1047,14 @@ struct proto smcr_proto = {
 	.name		= "SMC",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct smcr_sock),
+	.release_cb	= smcr_release_cb,
 };
 
 struct proto smcr_proto6 = {
 	.name		= "SMC6",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct smcr_sock),
+	.release_cb	= smcr_release_cb,
 };
 
 int smcr_af_init(void)
@@ -860,7 +1064,7 @@ int smcr_af_init(void)
 	smcr_hs_wq = alloc_workqueue("smcr_hs", WQ_UNBOUND, 0);
 	smcr_listen_wq = alloc_workqueue("smcr_listen", 0, 0);
 	rc = -ENOMEM;
-	if (!smcr_hs_wq || !smcr_listen_wq)
+	if (!smcr_hs_wq || !smcr_listen_wq || smcr_dp_init())
 		goto out_wq;
 
 	rc = proto_register(&smcr_proto, 1);
@@ -882,11 +1086,19 @@ out_proto6:
 out_proto:
 	proto_unregister(&smcr_proto);
 out_wq:
+	if (smcr_dp_wq)
+		smcr_dp_exit();
 	if (smcr_listen_wq)
 		destroy_workqueue(smcr_listen_wq);
 	if (smcr_hs_wq)
 		destroy_workqueue(smcr_hs_wq);
 	return rc;
+}
+
+/* Module init has succeeded: AF_SMC sockets may be created from now on. */
+void smcr_af_ready(void)
+{
+	smp_store_release(&smcr_af_is_ready, true);
 }
 
 void smcr_af_exit(void)
@@ -895,6 +1107,7 @@ void smcr_af_exit(void)
 	/* handshakes of children whose listener is gone end within SMCR_CLC_WAIT_TIME */
 	destroy_workqueue(smcr_hs_wq);
 	destroy_workqueue(smcr_listen_wq);
+	smcr_dp_exit();	/* data path works of the last sockets */
 	synchronize_net();
 	rcu_barrier();	/* sockets freed through RCU go back to our slabs first */
 	proto_unregister(&smcr_proto6);

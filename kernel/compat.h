@@ -45,4 +45,41 @@ static inline void smcr_want_sol_socket(struct socket *sock)
 }
 #endif
 
+/*
+ * Management ABI (netlink.c, stats.c, sysctl.c).
+ *
+ * 6.12's uapi linux/smc.h appends attributes 6.1's lacks: the statistics' buffer usage
+ * (SMC_NLA_STATS_T_{RX,TX}_RMB_USAGE) and, for SMC-R link groups, the v2.1 maxima
+ * (SMC_NLA_LGR_R_V2_MAX_{CONNS,LINKS}) and allocated buffer bytes (SMC_NLA_LGR_R_{SNDBUF,RMB}_ALLOC).
+ * A build sends them where its kernel's own smc module does, so tools see the same attribute
+ * set from us as from the stock module of that kernel. (Upstream added them between 6.1 and
+ * 6.12; 6.12 is the first kernel we build for that has them.)
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define SMCR_HAVE_NL_RMB_USAGE	1
+#define SMCR_HAVE_NL_LGR_V21	1
+#endif
+
+/*
+ * Variable-width unsigned attribute ("uint": 4 bytes when the value fits, else 8), which 6.12's
+ * smc module uses for the attributes above. 6.1 has no such type (nor those attributes).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define smcr_nla_put_uint(skb, type, val)	nla_put_uint(skb, type, val)
+#else
+#define smcr_nla_put_uint(skb, type, val)	nla_put_u64_64bit(skb, type, val, 0)
+#endif
+
+/*
+ * 6.6 made net sysctl tables sized (register_net_sysctl_sz, no sentinel needed); 6.1 walks the
+ * table up to its empty sentinel. Our tables keep the sentinel and pass the count without it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define smcr_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define smcr_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
 #endif /* SMCR_COMPAT_H */

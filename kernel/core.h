@@ -173,7 +173,8 @@ struct smcr_link {
  * @conns_num: number of connections
  * @bufs_lock: protects the pools
  * @sndbufs, @rmbs: buffer pools by size class
- * @free_work: linger timer: frees the group when it stayed unused
+ * @free_work: linger timer: ends the group when it stayed unused
+ * @destroy_work: frees the group after its last reference (teardown sleeps)
  * @terminating: no new connections; tearing down
  */
 struct smcr_lgr {
@@ -196,6 +197,7 @@ struct smcr_lgr {
 	struct list_head	sndbufs[SMCR_BUF_CLASSES];
 	struct list_head	rmbs[SMCR_BUF_CLASSES];
 	struct delayed_work	free_work;
+	struct work_struct	destroy_work;
 	bool			terminating;
 };
 
@@ -247,6 +249,15 @@ struct smcr_conn {
 	struct work_struct	tx_work;	/* push data out of softirq context */
 	struct work_struct	close_work;	/* passive close processing */
 	struct delayed_work	cons_upd_work;	/* delayed consumer-cursor update */
+	/* data path private (kernel/data.h documents them) */
+	unsigned long		dp_flags;	/* SMCR_DP_* bits, atomic bitops */
+	atomic_t		cdc_pend;	/* CDCs posted whose completion has not run */
+	wait_queue_head_t	cdc_pend_wq;	/* woken when cdc_pend drops to 0 */
+	unsigned long		pend_used;	/* bitmap of pend[] (set under send_lock) */
+	struct smcr_cdc_pend {
+		struct smcr_sock	*smc;
+		struct smcr_cursor	sent;	/* tx_sent when the CDC was posted */
+	} pend[16];			/* one per CDC in flight (completion context) */
 };
 
 /* ---- lgr.c ------------------------------------------------------------------------------------ */
@@ -254,7 +265,13 @@ extern struct mutex smcr_lgr_lock;
 extern struct list_head smcr_lgr_list;
 int smcr_lgr_init(void);
 void smcr_lgr_exit(void);
+struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 *peer_systemid);
+struct smcr_lgr *smcr_lgr_find(struct net *net, enum smcr_role role, const u8 *peer_systemid,
+			       const u8 *peer_gid, u32 peer_qpn);
 void smcr_lgr_put(struct smcr_lgr *lgr);
+int smcr_conn_register(struct smcr_sock *smc, struct smcr_lgr *lgr);
+struct smcr_buf *smcr_buf_get(struct smcr_lgr *lgr, bool is_rmb, int bytes);
+void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev);	/* NULL: every group */
 struct smcr_sock *smcr_lgr_find_conn(struct smcr_lgr *lgr, u32 token);	/* holds the sock */
 void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer);	/* link down / fatal */
 void smcr_conn_unregister(struct smcr_sock *smc);	/* returns buffers, drops lgr ref */
@@ -270,6 +287,7 @@ void smcr_link_unmap_buf(struct smcr_link *lnk, struct smcr_buf *buf);
 int smcr_link_reg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);	/* MR for remote write */
 void smcr_link_unreg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);
 u32 smcr_link_local_lkey(const struct smcr_link *lnk);	/* lkey for sndbuf SGEs */
+void smcr_link_down(struct smcr_link *lnk);	/* any context: fail it, wake waiters, terminate lgr */
 
 /* ---- wr.c ------------------------------------------------------------------------------------- */
 int smcr_wr_create(struct smcr_link *lnk);		/* pools; posts receives */

@@ -21,8 +21,12 @@
 
 #include "smcr.h"
 #include "main.h"
+#include "stats.h"
 #include "wire/clc.h"
 #include "wire/reason.h"
+#include "core.h"
+#include "eid.h"
+#include "ib.h"
 
 /* Receive results besides a message length. */
 #define SMCR_CLC_NOT_CLC	(-ENOMSG)	/* stream does not start with a CLC eyecatcher */
@@ -163,6 +167,432 @@ static int smcr_clc_recv(struct smcr_sock *smc, u8 *buf, struct smcr_clc_hdr *hd
 	return rc ? rc : hdr->length;
 }
 
+/* ---- SMC-Rv2: Proposal / Accept / Confirm --------------------------------------------------- */
+
+/*
+ * The SMC-R data path is new: until it is verified end to end against stock Linux it is off by
+ * default, and smcr behaves like a host without RDMA devices (decline, fall back to TCP).
+ */
+static bool smcr_rdma_enabled;
+module_param_named(rdma, smcr_rdma_enabled, bool, 0644);
+MODULE_PARM_DESC(rdma, "Offer and accept SMC-R (default: off while the data path is experimental)");
+
+/*
+ * What we need for SMC-Rv2 on this connection: an IPv4 clcsock, at least one UEID, and a local
+ * RoCE v2 GID for the clcsock's source address on an active port.
+ */
+static int smcr_find_local_v2(struct smcr_sock *smc, struct smcr_ib_gid *gid)
+{
+	struct sockaddr_in sin;
+
+	if (!READ_ONCE(smcr_rdma_enabled) || smcr_is_v6(smc) || !smcr_ueid_count())
+		return -ENODEV;
+	if (kernel_getsockname(smc->clcsock, (struct sockaddr *)&sin) < 0 ||
+	    sin.sin_family != AF_INET)
+		return -ENODEV;
+	return smcr_ib_find_v2_gid(sock_net(&smc->sk), sin.sin_addr.s_addr, gid);
+}
+
+/* Send buffer and RMB for a new connection of @lgr, and the connection's token in it. */
+static u32 smcr_conn_setup(struct smcr_sock *smc, struct smcr_lgr *lgr)
+{
+	struct smcr_conn *conn = &smc->conn;
+
+	if (smcr_conn_register(smc, lgr))
+		return SMCR_DECL_SYNCERR;	/* group full or going away: the caller's ref is gone */
+	conn->sndbuf = smcr_buf_get(lgr, false, READ_ONCE(smc->sk.sk_sndbuf) / 2);
+	conn->rmb = smcr_buf_get(lgr, true, READ_ONCE(smc->sk.sk_rcvbuf) / 2);
+	if (!conn->sndbuf || !conn->rmb)
+		return SMCR_DECL_MEM;
+	return 0;
+}
+
+/* Undo a connection set up by the handshake; a first-contact group goes with it. */
+static void smcr_conn_abandon(struct smcr_sock *smc, bool first_contact)
+{
+	struct smcr_lgr *lgr = smc->conn.lgr;
+
+	if (!lgr)
+		return;
+	if (first_contact)
+		refcount_inc(&lgr->refs);
+	smcr_conn_unregister(smc);
+	if (first_contact) {
+		smcr_lgr_terminate(lgr, false);
+		smcr_lgr_put(lgr);
+	}
+}
+
+/* Fill the fields of an Accept or Confirm that describe our end of the connection. */
+static void smcr_fill_accept_confirm(struct smcr_sock *smc, struct smcr_clc_accept_confirm *ac,
+				     u8 type, bool first_contact, enum ib_mtu mtu)
+{
+	struct smcr_conn *conn = &smc->conn;
+	struct smcr_link *lnk = conn->lnk;
+
+	ac->type = type;
+	ac->version = SMCR_CLC_V2;
+	ac->first_contact = first_contact;
+	memcpy(ac->sys_id, smcr_local_systemid, SMCR_CLC_SYSTEMID_LEN);
+	memcpy(ac->gid, lnk->gid, SMCR_CLC_GID_LEN);
+	memcpy(ac->mac, lnk->mac, SMCR_CLC_MAC_LEN);
+	ac->qpn = lnk->qpn;
+	ac->rmb_rkey = conn->rmb->rkey;
+	ac->rmbe_idx = 1;
+	ac->rmbe_alert_token = conn->token;
+	ac->rmbe_size = conn->rmb->size_class;
+	ac->qp_mtu = mtu;
+	ac->rmb_dma_addr = conn->rmb->dma_addr;
+	ac->psn = lnk->psn;
+	memcpy(ac->eid, conn->lgr->negotiated_eid, SMCR_CLC_EID_LEN);
+	if (first_contact) {
+		ac->fce.v2_direct = true;
+		ac->fce.os_type = SMCR_CLC_OS_LINUX;
+		ac->fce.release = 0;
+		memcpy(ac->fce.hostname, smcr_local_hostname(), SMCR_CLC_HOSTNAME_LEN);
+	}
+}
+
+/* The peer's end of the connection, from its Accept or Confirm. */
+static void smcr_take_peer_conn(struct smcr_sock *smc, const struct smcr_clc_accept_confirm *ac)
+{
+	struct smcr_conn *conn = &smc->conn;
+
+	conn->peer_token = ac->rmbe_alert_token;
+	conn->peer_rkey = ac->rmb_rkey;
+	conn->peer_rmb_addr = ac->rmb_dma_addr;
+	conn->peer_rmbe_size = SMCR_BUF_MIN << min_t(u8, ac->rmbe_size, SMCR_BUF_CLASSES - 1);
+}
+
+static void smcr_link_peer_from(struct smcr_link_peer *peer,
+				const struct smcr_clc_accept_confirm *ac, enum ib_mtu local_mtu)
+{
+	peer->qpn = ac->qpn;
+	peer->psn = ac->psn;
+	memcpy(peer->gid, ac->gid, sizeof(peer->gid));
+	memcpy(peer->mac, ac->mac, sizeof(peer->mac));
+	peer->mtu = min_t(enum ib_mtu, local_mtu, ac->qp_mtu ? ac->qp_mtu : IB_MTU_1024);
+}
+
+static int smcr_clc_send_ac(struct smcr_sock *smc, const struct smcr_clc_accept_confirm *ac)
+{
+	u8 *buf;
+	int len, rc;
+
+	buf = kmalloc(SMCR_CLC_MAX_LEN, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = smcr_clc_encode_accept_confirm(ac, buf, SMCR_CLC_MAX_LEN);
+	rc = len < 0 ? len : smcr_clc_xmit(smc->clcsock, buf, len);
+	kfree(buf);
+	return rc;
+}
+
+/*
+ * Receive the peer's next CLC message, which must be @type or a Decline.
+ * Return: 0 with @msg filled; SMCR_DECL_PEERDECL if the peer declined (@msg->decl valid);
+ * another positive reason if the message was wrong (we must decline); negative errno otherwise.
+ */
+static int smcr_clc_expect(struct smcr_sock *smc, u8 *buf, struct smcr_clc_msg *msg, u8 type)
+{
+	struct smcr_clc_hdr hdr;
+	int rc;
+
+	rc = smcr_clc_recv(smc, buf, &hdr);
+	if (rc == SMCR_CLC_NOT_CLC)
+		return -EPROTO;
+	if (rc < 0)
+		return rc;
+	rc = smcr_clc_decode(buf, hdr.length, msg);
+	if (rc == -EOPNOTSUPP)
+		return SMCR_DECL_MODEUNSUPP;	/* an SMC-D Accept/Confirm */
+	if (rc) {
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CLC_PROTOERR);
+		return SMCR_DECL_CNFERR;
+	}
+	if (hdr.type == SMCR_CLC_DECLINE) {
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_DECL_RCVD);
+		smc->peer_diagnosis = msg->decl.peer_diagnosis;
+		return SMCR_DECL_PEERDECL;
+	}
+	if (hdr.type != type) {
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CLC_PROTOERR);
+		return SMCR_DECL_CNFERR;
+	}
+	if (msg->ac.version < SMCR_CLC_V2)
+		return SMCR_DECL_VERSMISMAT;
+	return 0;
+}
+
+/* Give up on SMC-R for this connection: tell the peer (unless it declined) and use TCP. */
+static int smcr_decline_fallback(struct smcr_sock *smc, u32 reason, u8 version)
+{
+	if (reason != SMCR_DECL_PEERDECL) {
+		int rc = smcr_clc_send_decline(smc, reason, version);
+
+		if (rc)
+			return rc;
+	}
+	smcr_fallback(smc, reason);
+	return 0;
+}
+
+/**
+ * smcr_clnt_rdma() - client side of SMC-Rv2 after the TCP connect
+ * @smc: socket, lock_sock() held, peer offered SMC
+ *
+ * Return: 0 when the socket is usable (SMC-R, or a fallback that has been agreed with the peer),
+ * -ENODEV when SMC-Rv2 cannot be offered at all (nothing was sent), another negative errno on
+ * connection errors.
+ */
+static int smcr_clnt_rdma(struct smcr_sock *smc)
+{
+	struct smcr_clc_proposal *prop = NULL;
+	struct smcr_clc_msg *msg = NULL;
+	struct smcr_link_peer peer;
+	struct smcr_ib_gid gid;
+	struct smcr_lgr *lgr;
+	bool first_contact;
+	u8 *buf = NULL;
+	u32 reason;
+	int rc, len;
+
+	if (smcr_find_local_v2(smc, &gid))
+		return -ENODEV;
+
+	rc = -ENOMEM;
+	prop = kzalloc(sizeof(*prop), GFP_KERNEL);
+	msg = kzalloc(sizeof(*msg), GFP_KERNEL);
+	buf = kmalloc(SMCR_CLC_MAX_LEN, GFP_KERNEL);
+	if (!prop || !msg || !buf)
+		goto out;
+
+	prop->version = SMCR_CLC_V2;
+	prop->typev1 = SMCR_CLC_TYPE_N;
+	prop->typev2 = SMCR_CLC_TYPE_R;
+	memcpy(prop->sys_id, smcr_local_systemid, SMCR_CLC_SYSTEMID_LEN);
+	prop->has_v2_ext = true;
+	prop->eid_cnt = smcr_ueid_copy(prop->ueid, SMCR_CLC_MAX_UEID);
+	memcpy(prop->roce_gid_v2, gid.gid, SMCR_CLC_GID_LEN);
+	len = smcr_clc_encode_proposal(prop, buf, SMCR_CLC_MAX_LEN);
+	if (len < 0) {
+		rc = len;
+		goto out;
+	}
+	rc = smcr_clc_xmit(smc->clcsock, buf, len);
+	if (rc)
+		goto out;
+
+	rc = smcr_clc_expect(smc, buf, msg, SMCR_CLC_ACCEPT);
+	if (rc < 0)
+		goto out;
+	if (rc) {
+		rc = smcr_decline_fallback(smc, rc, SMCR_CLC_V2);
+		goto out;
+	}
+	first_contact = msg->ac.first_contact;
+	if (!smcr_ueid_match(msg->ac.eid)) {
+		rc = smcr_decline_fallback(smc, SMCR_DECL_NOUEID, SMCR_CLC_V2);
+		goto out;
+	}
+	if (first_contact && !msg->ac.fce.v2_direct) {
+		/* the peer is behind a gateway: routing over RoCE v2 is not implemented */
+		rc = smcr_decline_fallback(smc, SMCR_DECL_NOINDIRECT, SMCR_CLC_V2);
+		goto out;
+	}
+
+	if (first_contact) {
+		lgr = smcr_lgr_create(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id);
+		reason = SMCR_DECL_MEM;
+		if (!lgr)
+			goto decline;
+		memcpy(lgr->negotiated_eid, msg->ac.eid, SMCR_CLC_EID_LEN);
+		lgr->peer_os = msg->ac.fce.os_type;
+		lgr->peer_release = msg->ac.fce.release;
+		memcpy(lgr->peer_hostname, msg->ac.fce.hostname, sizeof(lgr->peer_hostname));
+		if (smcr_link_create(&lgr->lnk, lgr, &gid, 0)) {
+			smcr_lgr_terminate(lgr, false);
+			smcr_lgr_put(lgr);
+			goto decline;
+		}
+	} else {
+		lgr = smcr_lgr_find(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id,
+				    msg->ac.gid, msg->ac.qpn);
+		reason = SMCR_DECL_SYNCERR;
+		if (!lgr)
+			goto decline;
+	}
+	reason = smcr_conn_setup(smc, lgr);
+	if (reason)
+		goto decline_conn;
+	smcr_take_peer_conn(smc, &msg->ac);
+
+	reason = SMCR_DECL_ERR_RDYLNK;
+	if (first_contact) {
+		smcr_link_peer_from(&peer, &msg->ac, lgr->lnk.mtu);
+		if (smcr_link_rtr(&lgr->lnk, &peer))
+			goto decline_conn;
+	} else if (!smc->conn.rmb->rkey_announced) {
+		reason = SMCR_DECL_ERR_REGBUF;
+		if (smcr_llc_confirm_rkey(&lgr->lnk, smc->conn.rmb))
+			goto decline_conn;
+	}
+	smc->conn.rmb->rkey_announced = true;
+
+	/* our end, for the server */
+	memset(&msg->ac, 0, sizeof(msg->ac));
+	smcr_fill_accept_confirm(smc, &msg->ac, SMCR_CLC_CONFIRM, first_contact,
+				 lgr->lnk.peer.mtu ? lgr->lnk.peer.mtu : lgr->lnk.mtu);
+	if (first_contact) {
+		msg->ac.gid_cnt = 1;
+		memcpy(msg->ac.gid_list[0], lgr->lnk.gid, SMCR_CLC_GID_LEN);
+	}
+	rc = smcr_clc_send_ac(smc, &msg->ac);
+	if (rc) {
+		smcr_conn_abandon(smc, first_contact);
+		goto out;
+	}
+	if (first_contact) {
+		reason = SMCR_DECL_TIMEOUT_CL;
+		if (smcr_llc_clnt_confirm_link(&lgr->lnk))
+			goto decline_conn;
+	}
+	rc = smcr_conn_start(smc);
+	if (rc) {
+		reason = SMCR_DECL_INTERR;
+		goto decline_conn;
+	}
+	smcr_stat_clnt_succ(sock_net(&smc->sk), true);
+	goto out;
+
+decline_conn:
+	smcr_conn_abandon(smc, first_contact);
+decline:
+	rc = smcr_decline_fallback(smc, reason, SMCR_CLC_V2);
+out:
+	kfree(buf);
+	kfree(msg);
+	kfree(prop);
+	return rc;
+}
+
+/**
+ * smcr_srv_rdma() - server side of SMC-Rv2 after a valid Proposal
+ * @child: the new connection, lock_sock() held
+ * @buf: CLC buffer (SMCR_CLC_MAX_LEN bytes)
+ * @prop: the client's Proposal
+ *
+ * Return: 0 when @child is usable (SMC-R or an agreed fallback), a negative errno when the
+ * connection must be dropped.
+ */
+static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc_proposal *prop)
+{
+	u8 version = prop->version >= SMCR_CLC_V2 ? SMCR_CLC_V2 : SMCR_CLC_V1;
+	struct smcr_clc_msg *msg;
+	struct smcr_link_peer peer;
+	struct smcr_ib_gid gid;
+	struct smcr_lgr *lgr;
+	bool first_contact = false;
+	const u8 *eid = NULL;
+	u32 reason;
+	int rc, i;
+
+	msg = kzalloc(sizeof(*msg), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	/* what the client offers and what we have */
+	reason = SMCR_DECL_NOSMCRDEV;
+	if (version < SMCR_CLC_V2 || !smcr_clc_smcr_indicated(prop->typev2))
+		goto decline;	/* SMC-Rv1 is not implemented */
+	reason = SMCR_DECL_NOV2EXT;
+	if (!prop->has_v2_ext)
+		goto decline;
+	reason = SMCR_DECL_NOUEID;
+	for (i = 0; i < prop->eid_cnt && !eid; i++)
+		if (smcr_ueid_match(prop->ueid[i]))
+			eid = prop->ueid[i];
+	if (!eid)
+		goto decline;
+	reason = SMCR_DECL_NOSMCRDEV;
+	if (smcr_find_local_v2(child, &gid))
+		goto decline;
+
+	lgr = smcr_lgr_find(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id,
+			    prop->roce_gid_v2, 0);
+	if (lgr && lgr->lnk.dev != gid.dev) {
+		smcr_lgr_put(lgr);
+		lgr = NULL;
+	}
+	if (!lgr) {
+		first_contact = true;
+		reason = SMCR_DECL_MEM;
+		lgr = smcr_lgr_create(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id);
+		if (!lgr)
+			goto decline;
+		memcpy(lgr->negotiated_eid, eid, SMCR_CLC_EID_LEN);
+		if (smcr_link_create(&lgr->lnk, lgr, &gid, 1)) {
+			smcr_lgr_terminate(lgr, false);
+			smcr_lgr_put(lgr);
+			goto decline;
+		}
+	}
+	reason = smcr_conn_setup(child, lgr);
+	if (reason)
+		goto decline_conn;
+	if (!first_contact && !child->conn.rmb->rkey_announced) {
+		reason = SMCR_DECL_ERR_REGBUF;
+		if (smcr_llc_confirm_rkey(&lgr->lnk, child->conn.rmb))
+			goto decline_conn;
+	}
+	child->conn.rmb->rkey_announced = true;
+
+	smcr_fill_accept_confirm(child, &msg->ac, SMCR_CLC_ACCEPT, first_contact, lgr->lnk.mtu);
+	rc = smcr_clc_send_ac(child, &msg->ac);
+	if (rc)
+		goto drop;
+
+	rc = smcr_clc_expect(child, buf, msg, SMCR_CLC_CONFIRM);
+	if (rc < 0)
+		goto drop;
+	if (rc) {
+		reason = rc;
+		goto decline_conn;
+	}
+	reason = SMCR_DECL_SYNCERR;
+	if (!first_contact && msg->ac.qpn != lgr->lnk.peer.qpn)
+		goto decline_conn;
+	smcr_take_peer_conn(child, &msg->ac);
+	if (first_contact) {
+		lgr->peer_os = msg->ac.fce.os_type;
+		lgr->peer_release = msg->ac.fce.release;
+		memcpy(lgr->peer_hostname, msg->ac.fce.hostname, sizeof(lgr->peer_hostname));
+		smcr_link_peer_from(&peer, &msg->ac, lgr->lnk.mtu);
+		reason = SMCR_DECL_ERR_RDYLNK;
+		if (smcr_link_rtr(&lgr->lnk, &peer) || smcr_link_rts(&lgr->lnk))
+			goto decline_conn;
+		reason = SMCR_DECL_TIMEOUT_CL;
+		if (smcr_llc_srv_confirm_link(&lgr->lnk))
+			goto decline_conn;
+	}
+	reason = SMCR_DECL_INTERR;
+	if (smcr_conn_start(child))
+		goto decline_conn;
+	smcr_stat_srv_succ(sock_net(&child->sk), true);
+	kfree(msg);
+	return 0;
+
+decline_conn:
+	smcr_conn_abandon(child, first_contact);
+decline:
+	kfree(msg);
+	return smcr_decline_fallback(child, reason, version);
+drop:
+	smcr_conn_abandon(child, first_contact);
+	kfree(msg);
+	return rc;
+}
+
 /**
  * smcr_connect_handshake() - client side, after the clcsock's TCP connect succeeded
  * @smc: socket in state INIT, lock_sock() held
@@ -186,10 +616,16 @@ int smcr_connect_handshake(struct smcr_sock *smc)
 		smcr_fallback(smc, SMCR_DECL_PEERNOSMC);
 		return 0;
 	}
-	/* no RDMA device layer yet: nothing to propose */
-	rc = smcr_clc_send_decline(smc, SMCR_DECL_NOSMCDEV, SMCR_CLC_V1);
-	if (rc)
+	rc = smcr_clnt_rdma(smc);
+	if (rc != -ENODEV)
 		return rc;
+	/* no usable device (or no UEID): decline before proposing, as Linux does */
+	rc = smcr_clc_send_decline(smc, SMCR_DECL_NOSMCDEV, SMCR_CLC_V1);
+	if (rc) {
+		/* upstream's client handshake error: no fallback possible */
+		smcr_stat_hs_err(sock_net(&smc->sk), false);
+		return rc;
+	}
 	smcr_fallback(smc, SMCR_DECL_NOSMCDEV);
 	return 0;
 }
@@ -229,8 +665,9 @@ static bool smcr_listen_process(struct smcr_sock *child, u8 *buf)
 	}
 	if (rc == 0 && hdr.type == SMCR_CLC_PROPOSAL) {
 		smcr_mib_inc(net, SMCR_MIB_PROP_RCVD);
-		/* no RDMA device layer yet: decline whatever was offered */
-		reason = SMCR_DECL_NOSMCDEV;
+		rc = smcr_srv_rdma(child, buf, &msg->prop);
+		kfree(msg);
+		return rc >= 0;
 	} else {
 		/* consumed exactly, but malformed or out of order */
 		smcr_mib_inc(net, SMCR_MIB_CLC_PROTOERR);
@@ -274,6 +711,7 @@ void smcr_listen_handshake_work(struct work_struct *work)
 		smcr_child_enqueue(child);
 	} else {
 		smcr_mib_inc(sock_net(&child->sk), SMCR_MIB_HS_ABORT);
+		smcr_stat_hs_err(sock_net(&child->sk), true);	/* upstream's server hs error */
 		smcr_child_drop(child);
 	}
 }

@@ -17,6 +17,7 @@
 #include <rdma/ib_verbs.h>
 
 #include "ib.h"
+#include "core.h"
 #include "main.h"
 
 #define SMCR_IB_MAX_GIDS	128	/* valid GIDs we look at per device */
@@ -171,6 +172,7 @@ static void smcr_ib_remove(struct ib_device *ibdev, void *client_data)
 {
 	struct smcr_ib_dev *dev = client_data;
 
+	smcr_lgr_terminate_dev(dev);	/* its link groups end first */
 	ib_unregister_event_handler(&dev->event_handler);
 	cancel_work_sync(&dev->port_work);
 	mutex_lock(&smcr_ib_lock);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smcr: per-netns state (pernet_operations) and the MIB counters with their single name table.
+ * smcr: the MIB counters of a netns with their single name table, shown in /proc/net/smcr_stat.
+ * (The per-netns state itself is set up in netns.c.)
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -8,8 +9,6 @@
 #include <net/netns/generic.h>
 
 #include "mib.h"
-
-static unsigned int smcr_net_id __read_mostly;
 
 static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_SOCKCREATE]		= "SockCreate",
@@ -31,32 +30,59 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_HS_ABORT]		= "HandshakeAbort",
 	[SMCR_MIB_CONNECT_FAIL]		= "ConnectFail",
 	[SMCR_MIB_ACCEPTED]		= "Accepted",
+	[SMCR_MIB_CONN_START]		= "SmcrConnStart",
+	[SMCR_MIB_CONN_FREE]		= "SmcrConnFree",
+	[SMCR_MIB_CDC_BADMSG]		= "CdcBadMsg",
+	[SMCR_MIB_CDC_NOCONN]		= "CdcUnknownToken",
+	[SMCR_MIB_CDC_OLDSEQ]		= "CdcOldSeq",
+	[SMCR_MIB_CDC_PROTOERR]		= "CdcProtoAbort",
 };
 
-struct smcr_net *smcr_net(const struct net *net)
+const char *smcr_mib_name(enum smcr_mib_field f)
 {
-	return net_generic(net, smcr_net_id);
+	return f < SMCR_MIB_MAX ? smcr_mib_names[f] : NULL;
+}
+
+/* Sum of one counter over all CPUs. */
+u64 smcr_mib_read(const struct net *net, enum smcr_mib_field f)
+{
+	struct smcr_net *sn = smcr_net(net);
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(sn->mib, cpu)->mibs[f]);
+	return sum;
+}
+
+/*
+ * Zero every counter of @net (SMCR_EXT reset). Increments racing with the reset on other CPUs may
+ * survive it or be lost; the counters are statistics, not accounting.
+ */
+void smcr_mib_reset(const struct net *net)
+{
+	struct smcr_net *sn = smcr_net(net);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(sn->mib, cpu), 0, sizeof(struct smcr_mib));
 }
 
 static int smcr_stat_show(struct seq_file *seq, void *v)
 {
-	struct smcr_net *sn = smcr_net(seq_file_single_net(seq));
-	int f, cpu;
+	const struct net *net = seq_file_single_net(seq);
+	int f;
 
-	for (f = 0; f < SMCR_MIB_MAX; f++) {
-		unsigned long sum = 0;
-
-		for_each_possible_cpu(cpu)
-			sum += per_cpu_ptr(sn->mib, cpu)->mibs[f];
-		seq_printf(seq, "%s %lu\n", smcr_mib_names[f], sum);
-	}
+	for (f = 0; f < SMCR_MIB_MAX; f++)
+		seq_printf(seq, "%s %llu\n", smcr_mib_names[f], smcr_mib_read(net, f));
 	return 0;
 }
 
-static int __net_init smcr_net_init(struct net *net)
+int smcr_mib_net_init(struct net *net)
 {
 	struct smcr_net *sn = smcr_net(net);
 
+	BUILD_BUG_ON(ARRAY_SIZE(smcr_mib_names) != SMCR_MIB_MAX);
 	sn->mib = alloc_percpu(struct smcr_mib);
 	if (!sn->mib)
 		return -ENOMEM;
@@ -68,29 +94,11 @@ static int __net_init smcr_net_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit smcr_net_exit(struct net *net)
+void smcr_mib_net_exit(struct net *net)
 {
 	struct smcr_net *sn = smcr_net(net);
 
 	remove_proc_entry("smcr_stat", net->proc_net);
 	free_percpu(sn->mib);
 	sn->mib = NULL;
-}
-
-static struct pernet_operations smcr_net_ops = {
-	.init = smcr_net_init,
-	.exit = smcr_net_exit,
-	.id   = &smcr_net_id,
-	.size = sizeof(struct smcr_net),
-};
-
-int smcr_pernet_init(void)
-{
-	BUILD_BUG_ON(ARRAY_SIZE(smcr_mib_names) != SMCR_MIB_MAX);
-	return register_pernet_subsys(&smcr_net_ops);
-}
-
-void smcr_pernet_exit(void)
-{
-	unregister_pernet_subsys(&smcr_net_ops);
 }

@@ -9,6 +9,8 @@
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 
+#include "netns.h"	/* struct smcr_net, smcr_net() */
+
 enum smcr_mib_field {
 	SMCR_MIB_SOCKCREATE,		/* AF_SMC sockets created */
 	SMCR_MIB_CLNT_HS,		/* client handshakes started (TCP connected) */
@@ -29,18 +31,18 @@ enum smcr_mib_field {
 	SMCR_MIB_HS_ABORT,		/* handshakes aborted (connection reset, not delivered) */
 	SMCR_MIB_CONNECT_FAIL,		/* TCP connect of the clcsock failed */
 	SMCR_MIB_ACCEPTED,		/* connections handed to accept() */
+	SMCR_MIB_CONN_START,		/* SMC-R connections that started carrying data */
+	SMCR_MIB_CONN_FREE,		/* SMC-R connections given back (closed, aborted, killed) */
+	SMCR_MIB_CDC_BADMSG,		/* received CDC messages that failed to decode */
+	SMCR_MIB_CDC_NOCONN,		/* received CDC messages for an unknown token (dropped) */
+	SMCR_MIB_CDC_OLDSEQ,		/* received CDC messages with an old sequence number */
+	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor or sequence number */
 	SMCR_MIB_MAX
 };
 
 struct smcr_mib {
 	unsigned long mibs[SMCR_MIB_MAX];
 };
-
-struct smcr_net {
-	struct smcr_mib __percpu *mib;
-};
-
-struct smcr_net *smcr_net(const struct net *net);
 
 static inline void smcr_mib_inc(const struct net *net, enum smcr_mib_field f)
 {
@@ -50,7 +52,13 @@ static inline void smcr_mib_inc(const struct net *net, enum smcr_mib_field f)
 		this_cpu_inc(sn->mib->mibs[f]);
 }
 
-int smcr_pernet_init(void);
-void smcr_pernet_exit(void);
+/* per-netns part, called from netns.c */
+int smcr_mib_net_init(struct net *net);
+void smcr_mib_net_exit(struct net *net);
+
+/* read side, for the SMCR_EXT netlink family (nl_ext.c) */
+const char *smcr_mib_name(enum smcr_mib_field f);
+u64 smcr_mib_read(const struct net *net, enum smcr_mib_field f);
+void smcr_mib_reset(const struct net *net);
 
 #endif /* SMCR_MIB_H */

@@ -17,6 +17,7 @@
 #include <net/inet_connection_sock.h>
 
 #include "compat.h"
+#include "core.h"
 #include "mib.h"
 
 #ifndef AF_SMC
@@ -83,8 +84,15 @@ struct smcr_sock {
 	bool			file_swapped;	/* [sk] the user's file now points at clcsock */
 	bool			connect_nonblock; /* [sk] connect_work owns the handshake */
 	bool			is_child;	/* [once] created by a listener */
+	bool			limit_smc_hs;	/* [sk] SOL_SMC/SMC_LIMIT_HS (netns default) */
+
+	/* management ABI: every live AF_SMC sock is on one list, for sock_diag (diag.c) */
+	struct hlist_node	sock_node;	/* [smcr_socks_lock] */
 
 	struct work_struct	connect_work;	/* client: finish a non-blocking connect */
+
+	/* SMC-R: link group, buffers, cursors (core.h); unused after a fallback */
+	struct smcr_conn	conn;
 
 	/* listener side */
 	struct work_struct	listen_work;	/* accept TCP children of the clcsock */
@@ -121,7 +129,18 @@ int smcr_switch_to_fallback(struct smcr_sock *smc, u32 reason);
 void smcr_child_enqueue(struct smcr_sock *child);
 void smcr_child_drop(struct smcr_sock *child);
 int smcr_af_init(void);
+void smcr_af_ready(void);
 void smcr_af_exit(void);
+
+/*
+ * af_smcr.c: the list of live AF_SMC socks (management ABI). smcr_sock_walk() calls @fn for the
+ * socks of @net on the list of @protocol (SMCPROTO_SMC/SMCPROTO_SMC6), newest first, skipping the
+ * first *@pos; it stops at the first non-zero return of @fn and stores in *@pos how many socks are
+ * done. @fn runs under the list's read lock and rcu_read_lock(): it must not sleep.
+ */
+int smcr_sock_walk(struct net *net, int protocol, int *pos,
+		   int (*fn)(struct smcr_sock *smc, void *arg), void *arg);
+unsigned int smcr_sock_count(struct net *net);
 
 /* clcsock.c: the internal TCP socket and the callbacks we hook on it */
 int smcr_clcsock_defaults_init(void);

@@ -5,27 +5,31 @@
 #                with their libraries, the rxe verbs provider, rig-agent          (any kernel)
 #   2. modules   /lib/modules/KV from kernel-prep.sh                              (per kernel)
 #   3. rig       /init, /lib/rig/lib.sh, /lib/rig/bin/*, /lib/rig/scenarios/*.sh  (tests/vm)
-#   4. extra     /lib/smcr/smcr.ko (+ smcr.deps), test programs in /usr/local/bin (per build)
+#   4. extra     /lib/smcr/smcr.ko (+ smcr.deps), test programs and tools in /usr/local/bin
+#                (per build)
 # Uncompressed: the kernel unpacks it faster than it can gunzip it under TCG.
 #
-# Usage: mkinitramfs.sh --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--out FILE]
+# Usage: mkinitramfs.sh --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--tools DIR]
+#                       [--out FILE]
 #   --prep DIR      output of kernel-prep.sh (default: runs it into the cache)
 #   --smcr-ko PATH  our module, built for KV (optional)
 #   --progs DIR     every executable file in DIR goes to /usr/local/bin (libraries too if dynamic)
+#   --tools DIR     the same for the userspace tools (smcss, smcstat, smcctl: dynamic C++)
 #   --out FILE      also copy the image there
 set -euo pipefail
 # shellcheck source=lib-host.sh
 . "$(dirname "$0")/lib-host.sh"
 
-KV="" PREP="" SMCR_KO="" PROGS="" OUT=""
+KV="" PREP="" SMCR_KO="" PROGS="" TOOLS="" OUT=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KV=$2; shift 2 ;;
 	--prep) PREP=$2; shift 2 ;;
 	--smcr-ko) SMCR_KO=$2; shift 2 ;;
 	--progs) PROGS=$2; shift 2 ;;
+	--tools) TOOLS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	*) righ_die "usage: $0 --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--out FILE]" ;;
+	*) righ_die "usage: $0 --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--tools DIR] [--out FILE]" ;;
 	esac
 done
 [ -n "$KV" ] || righ_die "--kernel KV is required"
@@ -37,6 +41,7 @@ fi
 [ -e "$PREP/.stamp" ] || righ_die "$PREP is not a kernel-prep.sh output"
 [ -z "$SMCR_KO" ] || [ -f "$SMCR_KO" ] || righ_die "--smcr-ko $SMCR_KO: no such file"
 [ -z "$PROGS" ] || [ -d "$PROGS" ] || righ_die "--progs $PROGS: no such directory"
+[ -z "$TOOLS" ] || [ -d "$TOOLS" ] || righ_die "--tools $TOOLS: no such directory"
 
 C=$RIG_CACHE/initramfs
 mkdir -p "$C"
@@ -118,8 +123,8 @@ fi
 
 # ---- 4. extra: our module and test programs --------------------------------------------------------
 extra_key=$( {
-	righ_hash "$0" ${SMCR_KO:+"$SMCR_KO"} ${PROGS:+"$PROGS"}
-	echo "$KV ${SMCR_KO:+ko} ${PROGS:+progs}"
+	righ_hash "$0" ${SMCR_KO:+"$SMCR_KO"} ${PROGS:+"$PROGS"} ${TOOLS:+"$TOOLS"}
+	echo "$KV ${SMCR_KO:+ko} ${PROGS:+progs} ${TOOLS:+tools}"
 } | sha256sum | cut -c1-16)
 extra_cpio=$C/extra-$KV-$extra_key.cpio
 if [ ! -e "$extra_cpio" ]; then
@@ -147,15 +152,18 @@ if [ ! -e "$extra_cpio" ]; then
 		echo "$deps" | tr ' ' '\n' | sed '/^$/d' >"$st/lib/smcr/smcr.deps"
 		echo "smcr.ko=$(sha256sum "$SMCR_KO" | cut -c1-16) deps=${deps:-none}" >>"$st/etc/rig/build-info"
 	fi
-	if [ -n "$PROGS" ]; then
+	for kind in progs tools; do
+		dir=$PROGS
+		[ "$kind" = progs ] || dir=$TOOLS
+		[ -n "$dir" ] || continue
 		mkdir -p "$st/usr/local/bin"
 		n=0
 		while IFS= read -r -d '' f; do
 			righ_copy_bin "$f" "$st" "/usr/local/bin/$(basename "$f")"
 			n=$((n + 1))
-		done < <(find -L "$PROGS" -maxdepth 1 -type f -perm -u+x -print0)
-		echo "progs=$n" >>"$st/etc/rig/build-info"
-	fi
+		done < <(find -L "$dir" -maxdepth 1 -type f -perm -u+x -print0)
+		echo "$kind=$n" >>"$st/etc/rig/build-info"
+	done
 	mkcpio "$st" "$extra_cpio"
 	rm -rf "$st"
 	trap - EXIT

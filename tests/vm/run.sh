@@ -8,8 +8,9 @@
 #   --mod-a smcr|stock|none   SMC implementation /init loads on VM a (default none)
 #   --mod-b smcr|stock|none   ... on VM b (default: same as a)
 #   --suite NAME[,NAME]  scenarios from tests/vm/scenarios/NAME.sh (default smoke)
-#   --build DIR          build tree: DIR/kmod/KV/smcr.ko and DIR/tests/progs/bin/* go into the VMs
-#                        (default: <repo>/build if it exists; missing parts are left out)
+#   --build DIR          build tree: DIR/kmod/KV/smcr.ko, DIR/tests/progs/bin/* and DIR/tools/bin/*
+#                        go into the VMs (default: <repo>/build if it exists; missing parts are
+#                        left out)
 #   --timeout S          wall-clock limit for the whole run (default 300); qemu is killed after it
 #   --mem MB             memory per VM (default 1024)
 #   --opt KEY=VAL        passed to the scenarios as $RIG_OPT_KEY (repeatable)
@@ -73,6 +74,7 @@ for r in "${ROLES[@]}"; do
 	args=(--kernel "$kv")
 	ko="${BUILD:+$BUILD/kmod/$kv/smcr.ko}"
 	progs="${BUILD:+$BUILD/tests/progs/bin}"
+	tools="${BUILD:+$BUILD/tools/bin}"
 	if [ -n "$ko" ] && [ -f "$ko" ]; then
 		args+=(--smcr-ko "$ko")
 	else
@@ -82,8 +84,9 @@ for r in "${ROLES[@]}"; do
 		fi
 	fi
 	if [ -n "$progs" ] && [ -d "$progs" ]; then args+=(--progs "$progs"); else progs=""; fi
+	if [ -n "$tools" ] && [ -d "$tools" ]; then args+=(--tools "$tools"); else tools=""; fi
 	IMG[$r]=$("$RIGH_VMDIR/mkinitramfs.sh" "${args[@]}")
-	echo "rig: vm $r: kernel $kv, mod=${MOD[$r]}, smcr.ko: ${ko:-none}, progs: ${progs:-none}"
+	echo "rig: vm $r: kernel $kv, mod=${MOD[$r]}, smcr.ko: ${ko:-none}, progs: ${progs:-none}, tools: ${tools:-none}"
 done
 t_prep=$(elapsed "$t_run0")
 righ_log "images ready in ${t_prep}s"

@@ -1,0 +1,957 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smcr: work requests of a link — the send slots (48-byte buffers for CDC and LLC messages),
+ * RDMA WRITEs, large SMC-Rv2 LLC sends, memory registration, the posted receives and the receive
+ * demultiplexer.
+ *
+ * Contexts: completion handlers run in softirq context (ib_alloc_cq(IB_POLL_SOFTIRQ)); they never
+ * sleep. Link failures found there go through smcr_link_down(), which ends the link group from a
+ * work item.
+ *
+ * Send queue accounting: RDMA WRITEs are unsignaled, so the send queue only learns that they are
+ * done when a later signaled request completes (an RC send queue completes in order). Every post
+ * gets a sequence number; the completion of a signaled request retires everything up to its
+ * number. An RDMA WRITE is only posted if, after it, there is still room for one send per slot
+ * that is not in flight plus the large v2 send and the registration; so slot sends always fit,
+ * and writers that issue at most two RDMA WRITEs per slot they hold (upstream's pattern, for
+ * which the queue is sized 3 x 16 + 2) never see -EAGAIN.
+ *
+ * SMC-Rv2 receives: each receive has two SGEs, 44 bytes of its own buffer and the rest of one
+ * 8 KiB spill-over buffer shared by all receives of the link (as upstream). A longer message is
+ * put together in a scratch buffer before it is handed on (completions of one CQ never run
+ * concurrently, so one scratch buffer per link is enough).
+ */
+#define pr_fmt(fmt) "smcr: " fmt
+
+#include <linux/bitops.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <rdma/ib_verbs.h>
+
+#include "core.h"
+#include "link_int.h"
+#include "wire/cdc.h"
+
+struct smcr_wr;
+
+/**
+ * struct smcr_wr_tx_slot - a send slot (opaque to other files)
+ * @cqe: completion, smcr_wr_tx_slot_done()
+ * @wr: the link's work request state
+ * @idx: slot number, also the buffer index
+ * @posted: the send is on the send queue [sq_lock]
+ * @seq: its send queue sequence number [sq_lock]
+ * @done, @ctx: what to call on completion
+ * @sge, @ibwr: the SEND work request
+ */
+struct smcr_wr_tx_slot {
+	struct ib_cqe		cqe;
+	struct smcr_wr		*wr;
+	u8			idx;
+	bool			posted;
+	u64			seq;
+	smcr_wr_tx_done_t	done;
+	void			*ctx;
+	struct ib_sge		sge;
+	struct ib_send_wr	ibwr;
+};
+
+struct smcr_wr_rx {
+	struct ib_cqe		cqe;
+	struct ib_sge		sge[2];
+	struct ib_recv_wr	ibwr;
+};
+
+enum {
+	SMCR_WR_OP_IDLE,
+	SMCR_WR_OP_POSTED,
+	SMCR_WR_OP_OK,
+	SMCR_WR_OP_FAILED,
+};
+
+/* A signaled request outside the slots that its caller waits for (v2 send, registration). */
+struct smcr_wr_op {
+	struct mutex		lock;	/* one at a time */
+	struct ib_cqe		cqe;
+	u64			seq;	/* [sq_lock] */
+	int			state;	/* SMCR_WR_OP_* */
+};
+
+struct smcr_wr_counters {
+	atomic64_t	tx_sends;
+	atomic64_t	tx_rdma_writes;
+	atomic64_t	tx_v2_sends;
+	atomic64_t	tx_errors;
+	atomic64_t	tx_sq_full;
+	atomic64_t	rx_msgs;
+	atomic64_t	rx_errors;
+	atomic64_t	rx_v2_long;
+	atomic64_t	rx_unknown;
+};
+
+struct smcr_wr {
+	struct smcr_link	*lnk;
+	struct ib_device	*ibdev;
+	bool			v2;
+	bool			tx_inline;
+	u32			rx_first;	/* bytes of a receive's first SGE */
+
+	/* send slots */
+	u8			*tx_bufs;
+	u64			tx_dma;
+	struct smcr_wr_tx_slot	tx[SMCR_WR_SEND_CNT];
+	unsigned long		tx_used;	/* bit per taken slot */
+	wait_queue_head_t	tx_wait;	/* free slots, op completions, link down */
+
+	/* send queue accounting; the right to post */
+	spinlock_t		sq_lock;
+	bool			dead;		/* [sq_lock and rx_lock] quiesced */
+	u64			sq_posted;	/* [sq_lock] requests posted */
+	u64			sq_done;	/* [sq_lock] seq of the last completed signaled one */
+	unsigned int		slots_posted;	/* [sq_lock] slot sends in flight */
+	struct ib_cqe		rdma_cqe;	/* unsignaled RDMA WRITEs: error completions */
+
+	struct smcr_wr_op	v2_tx;
+	u8			*v2_tx_buf;
+	u64			v2_tx_dma;
+	struct smcr_wr_op	reg;
+	struct smcr_buf		*reg_deferred[SMCR_WR_REG_DEFER_MAX];	/* [reg.lock] */
+
+	/* receive */
+	spinlock_t		rx_lock;	/* ib_post_recv() vs quiesce */
+	u8			*rx_bufs;
+	u64			rx_dma;
+	u8			*v2_rx_buf;
+	u64			v2_rx_dma;
+	u8			*v2_rx_msg;	/* reassembly (completion context) */
+	struct smcr_wr_rx	rx[SMCR_WR_RECV_CNT];
+	unsigned long		rx_tstamp;	/* jiffies of the last receive */
+
+	/* link down: end the link group from process context, once */
+	spinlock_t		down_lock;
+	bool			down_sched;	/* [down_lock] */
+	struct work_struct	down_work;
+
+	struct smcr_wr_counters	cnt;
+};
+
+static bool smcr_wr_tx_ok(const struct smcr_link *lnk)
+{
+	const struct smcr_wr *wr = lnk->wr;
+	enum smcr_link_state st = READ_ONCE(lnk->state);
+
+	return wr && !READ_ONCE(wr->dead) &&
+	       (st == SMCR_LNK_INACTIVE || st == SMCR_LNK_ACTIVATING || st == SMCR_LNK_ACTIVE);
+}
+
+static void smcr_wr_down_work(struct work_struct *work)
+{
+	struct smcr_wr *wr = container_of(work, struct smcr_wr, down_work);
+
+	if (wr->lnk->lgr)
+		smcr_lgr_terminate(wr->lnk->lgr, false);
+}
+
+/* Any context: wake every waiter; end the link group from a work item (once). */
+void smcr_wr_link_down(struct smcr_link *lnk)
+{
+	struct smcr_wr *wr = lnk->wr;
+	unsigned long flags;
+
+	if (!wr)
+		return;
+	wake_up_all(&wr->tx_wait);
+	spin_lock_irqsave(&wr->down_lock, flags);
+	if (!wr->down_sched) {
+		wr->down_sched = true;
+		queue_work(system_unbound_wq, &wr->down_work);
+	}
+	spin_unlock_irqrestore(&wr->down_lock, flags);
+}
+
+/* A send-side completion with an error status: the link is lost. */
+static void smcr_wr_tx_error(struct smcr_wr *wr, const struct ib_wc *wc)
+{
+	atomic64_inc(&wr->cnt.tx_errors);
+	if (READ_ONCE(wr->dead))
+		return;
+	if (wc->status != IB_WC_WR_FLUSH_ERR)
+		pr_warn_ratelimited("link %*phN: send failed: %s (vendor err %u), link down\n", 4,
+				    wr->lnk->link_uid, ib_wc_status_msg(wc->status), wc->vendor_err);
+	smcr_link_down(wr->lnk);
+}
+
+/* Everything posted up to @seq has completed. Caller holds sq_lock. */
+static void smcr_wr_sq_retire(struct smcr_wr *wr, u64 seq)
+{
+	if (seq > wr->sq_done)
+		wr->sq_done = seq;
+}
+
+/*
+ * Post one send-queue request. Caller holds sq_lock. An RDMA WRITE (@is_rdma) must leave room
+ * for a send per slot not in flight and for the two ops.
+ */
+static int smcr_wr_sq_post(struct smcr_wr *wr, const struct ib_send_wr *ibwr, bool is_rdma)
+{
+	u64 outstanding = wr->sq_posted - wr->sq_done;
+	int rc;
+
+	if (wr->dead)
+		return -EPIPE;
+	if (is_rdma) {
+		u64 reserved = SMCR_WR_SEND_CNT - wr->slots_posted + 2;
+
+		if (outstanding + 1 + reserved > SMCR_WR_SQ_DEPTH)
+			return -EAGAIN;
+	} else if (outstanding >= SMCR_WR_SQ_DEPTH) {
+		return -EAGAIN;
+	}
+	wr->sq_posted++;
+	rc = ib_post_send(wr->lnk->qp, ibwr, NULL);
+	if (rc)
+		wr->sq_posted--;
+	return rc;
+}
+
+/* ---- send slots ------------------------------------------------------------------------------ */
+
+static int smcr_wr_slot_grab(struct smcr_wr *wr)
+{
+	int i;
+
+	for (i = 0; i < SMCR_WR_SEND_CNT; i++)
+		if (!test_and_set_bit_lock(i, &wr->tx_used))
+			return i;
+	return -1;
+}
+
+static void smcr_wr_slot_free(struct smcr_wr *wr, struct smcr_wr_tx_slot *slot)
+{
+	slot->done = NULL;
+	slot->ctx = NULL;
+	clear_bit_unlock(slot->idx, &wr->tx_used);
+	wake_up(&wr->tx_wait);
+}
+
+/* Completion of a slot send: retire, tell the owner, free the slot. */
+static void smcr_wr_tx_slot_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct smcr_wr_tx_slot *slot = container_of(wc->wr_cqe, struct smcr_wr_tx_slot, cqe);
+	struct smcr_wr *wr = slot->wr;
+	smcr_wr_tx_done_t done;
+	void *ctx;
+
+	spin_lock_bh(&wr->sq_lock);
+	smcr_wr_sq_retire(wr, slot->seq);
+	if (slot->posted) {
+		slot->posted = false;
+		wr->slots_posted--;
+	}
+	done = slot->done;
+	ctx = slot->ctx;
+	spin_unlock_bh(&wr->sq_lock);
+
+	if (wc->status != IB_WC_SUCCESS)
+		smcr_wr_tx_error(wr, wc);
+	if (done)
+		done(wr->lnk, slot, wc->status, ctx);
+	smcr_wr_slot_free(wr, slot);
+}
+
+/**
+ * smcr_wr_tx_get_slot() - take a send slot and its zeroed 48-byte buffer
+ * @lnk: link
+ * @slot: out: the slot
+ * @buf: out: its buffer (SMCR_WR_BUF_SIZE bytes)
+ * @may_sleep: wait up to SMCR_WR_TX_WAIT for a free slot (process context only)
+ *
+ * A slot is given back by smcr_wr_tx_send() (after its completion) or smcr_wr_tx_put_slot().
+ * Waiting out the whole SMCR_WR_TX_WAIT means the link is stuck: it is taken down.
+ *
+ * Return: 0; -EBUSY if none is free and @may_sleep is false; -EPIPE if the link is (or went)
+ * down or none became free in time.
+ */
+int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8 **buf,
+			bool may_sleep)
+{
+	struct smcr_wr *wr = lnk->wr;
+	long left;
+	int idx;
+
+	*slot = NULL;
+	*buf = NULL;
+	if (!smcr_wr_tx_ok(lnk))
+		return -EPIPE;
+	idx = smcr_wr_slot_grab(wr);
+	if (idx < 0) {
+		if (!may_sleep)
+			return -EBUSY;
+		left = wait_event_timeout(wr->tx_wait,
+					  (idx = smcr_wr_slot_grab(wr)) >= 0 || !smcr_wr_tx_ok(lnk),
+					  SMCR_WR_TX_WAIT);
+		if (idx < 0) {
+			if (!left) {
+				pr_warn_ratelimited("link %*phN: no send slot free for %d s, link down\n",
+						    4, lnk->link_uid, SMCR_WR_TX_WAIT / HZ);
+				smcr_link_down(lnk);
+			}
+			return -EPIPE;
+		}
+	}
+	if (!smcr_wr_tx_ok(lnk)) {
+		smcr_wr_slot_free(wr, &wr->tx[idx]);
+		return -EPIPE;
+	}
+	*slot = &wr->tx[idx];
+	*buf = wr->tx_bufs + idx * SMCR_WR_BUF_SIZE;
+	memset(*buf, 0, SMCR_WR_BUF_SIZE);
+	return 0;
+}
+
+/**
+ * smcr_wr_tx_send() - post a signaled SEND of the first @len bytes of @slot's buffer
+ * @lnk: link (QP in RTS)
+ * @slot: a slot from smcr_wr_tx_get_slot()
+ * @len: 1..SMCR_WR_BUF_SIZE
+ * @done: called once in softirq context when the send completed (or failed, or was flushed,
+ *	including at link teardown); may be NULL. The slot is freed after it returns.
+ * @ctx: passed to @done
+ *
+ * Sends are solicited too, so a peer that arms its CQ for solicited completions only sees them.
+ *
+ * Return: 0 (@done will be called), or a negative errno: the slot is freed, @done is not called,
+ * and a failed post takes the link down.
+ */
+int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len,
+		    smcr_wr_tx_done_t done, void *ctx)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int rc;
+
+	if (!len || len > SMCR_WR_BUF_SIZE) {
+		smcr_wr_slot_free(wr, slot);
+		return -EINVAL;
+	}
+	if (!smcr_link_sendable(lnk)) {
+		smcr_wr_slot_free(wr, slot);
+		return -EPIPE;
+	}
+	slot->done = done;
+	slot->ctx = ctx;
+	slot->sge.length = len;
+	if (!wr->tx_inline)
+		ib_dma_sync_single_for_device(wr->ibdev, wr->tx_dma + slot->idx * SMCR_WR_BUF_SIZE,
+					      SMCR_WR_BUF_SIZE, DMA_TO_DEVICE);
+	spin_lock_bh(&wr->sq_lock);
+	rc = smcr_wr_sq_post(wr, &slot->ibwr, false);
+	if (!rc) {
+		slot->seq = wr->sq_posted;
+		slot->posted = true;
+		wr->slots_posted++;
+	}
+	spin_unlock_bh(&wr->sq_lock);
+	if (rc) {
+		smcr_wr_slot_free(wr, slot);
+		if (rc != -EPIPE) {
+			pr_warn_ratelimited("link %*phN: cannot post a send: %d, link down\n", 4,
+					    lnk->link_uid, rc);
+			smcr_link_down(lnk);
+		}
+		return rc;
+	}
+	atomic64_inc(&wr->cnt.tx_sends);
+	return 0;
+}
+
+/* Give back a slot that was not sent. */
+void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot)
+{
+	smcr_wr_slot_free(lnk->wr, slot);
+}
+
+/* ---- RDMA WRITE ------------------------------------------------------------------------------ */
+
+static void smcr_wr_rdma_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct smcr_link *lnk = cq->cq_context;
+
+	/* unsignaled: only failures (flushes included) get here */
+	if (wc->status != IB_WC_SUCCESS && lnk->wr)
+		smcr_wr_tx_error(lnk->wr, wc);
+}
+
+/**
+ * smcr_wr_rdma_write() - post an unsignaled RDMA WRITE of up to two local SGEs
+ * @lnk: link (QP in RTS)
+ * @sge: 1..2 SGEs (addresses from smcr_link_map_buf(), lkey smcr_link_local_lkey())
+ * @nsge: number of SGEs
+ * @raddr: remote address (the peer's RMB address + offset)
+ * @rkey: the peer's rkey
+ *
+ * A SEND posted after it (e.g. the CDC) is executed after it (RC ordering); its completion also
+ * means this write completed. Any context.
+ *
+ * Return: 0; -EAGAIN if the send queue has no room now (retry after a send completion);
+ * -EPIPE if the link is down; another negative errno if posting failed (the link goes down).
+ */
+int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 raddr, u32 rkey)
+{
+	struct smcr_wr *wr = lnk->wr;
+	struct ib_rdma_wr rwr = {};
+	int rc;
+
+	if (!wr || nsge < 1 || nsge > 2)
+		return -EINVAL;
+	if (!smcr_link_sendable(lnk))
+		return -EPIPE;
+	rwr.wr.wr_cqe = &wr->rdma_cqe;
+	rwr.wr.opcode = IB_WR_RDMA_WRITE;
+	rwr.wr.sg_list = sge;
+	rwr.wr.num_sge = nsge;
+	rwr.remote_addr = raddr;
+	rwr.rkey = rkey;
+	spin_lock_bh(&wr->sq_lock);
+	rc = smcr_wr_sq_post(wr, &rwr.wr, true);
+	spin_unlock_bh(&wr->sq_lock);
+	if (rc == -EAGAIN) {
+		atomic64_inc(&wr->cnt.tx_sq_full);
+		return rc;
+	}
+	if (rc) {
+		if (rc != -EPIPE) {
+			pr_warn_ratelimited("link %*phN: cannot post an RDMA WRITE: %d, link down\n",
+					    4, lnk->link_uid, rc);
+			smcr_link_down(lnk);
+		}
+		return rc;
+	}
+	atomic64_inc(&wr->cnt.tx_rdma_writes);
+	return 0;
+}
+
+/* ---- waited-for requests: large v2 send, memory registration --------------------------------- */
+
+static void smcr_wr_op_done(struct smcr_wr *wr, struct smcr_wr_op *op, const struct ib_wc *wc)
+{
+	spin_lock_bh(&wr->sq_lock);
+	smcr_wr_sq_retire(wr, op->seq);
+	spin_unlock_bh(&wr->sq_lock);
+	WRITE_ONCE(op->state, wc->status == IB_WC_SUCCESS ? SMCR_WR_OP_OK : SMCR_WR_OP_FAILED);
+	if (wc->status != IB_WC_SUCCESS)
+		smcr_wr_tx_error(wr, wc);
+	wake_up_all(&wr->tx_wait);
+}
+
+static void smcr_wr_v2_tx_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct smcr_wr *wr = container_of(wc->wr_cqe, struct smcr_wr, v2_tx.cqe);
+
+	smcr_wr_op_done(wr, &wr->v2_tx, wc);
+}
+
+static void smcr_wr_reg_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct smcr_wr *wr = container_of(wc->wr_cqe, struct smcr_wr, reg.cqe);
+
+	smcr_wr_op_done(wr, &wr->reg, wc);
+}
+
+/* Post @ibwr for @op and wait (bounded) for its completion. Caller holds op->lock. */
+static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
+			  const struct ib_send_wr *ibwr, unsigned long timeout)
+{
+	struct smcr_link *lnk = wr->lnk;
+	long left;
+	int rc, st;
+
+	if (!smcr_link_sendable(lnk))
+		return -EPIPE;
+	spin_lock_bh(&wr->sq_lock);
+	WRITE_ONCE(op->state, SMCR_WR_OP_POSTED);
+	rc = smcr_wr_sq_post(wr, ibwr, false);
+	if (!rc)
+		op->seq = wr->sq_posted;
+	else
+		WRITE_ONCE(op->state, SMCR_WR_OP_IDLE);
+	spin_unlock_bh(&wr->sq_lock);
+	if (rc) {
+		if (rc != -EPIPE) {
+			pr_warn_ratelimited("link %*phN: cannot post a request: %d, link down\n", 4,
+					    lnk->link_uid, rc);
+			smcr_link_down(lnk);
+		}
+		return rc;
+	}
+	left = wait_event_timeout(wr->tx_wait, READ_ONCE(op->state) != SMCR_WR_OP_POSTED ||
+				  !smcr_wr_tx_ok(lnk), timeout);
+	st = READ_ONCE(op->state);
+	if (st == SMCR_WR_OP_OK)
+		return 0;
+	if (st == SMCR_WR_OP_FAILED)
+		return -EIO;
+	if (!left) {
+		pr_warn_ratelimited("link %*phN: request not completed in time, link down\n", 4,
+				    lnk->link_uid);
+		smcr_link_down(lnk);
+		return -ETIMEDOUT;
+	}
+	return -EPIPE;	/* link went down meanwhile; the buffer is never reused then */
+}
+
+/**
+ * smcr_wr_tx_send_v2() - send an SMC-Rv2 LLC message longer than 44 bytes
+ * @lnk: link of a v2 link group (QP in RTS)
+ * @msg: the encoded message
+ * @len: its length, up to SMCR_LLC_V2_BUF_SIZE
+ *
+ * One per-link 8 KiB buffer; callers are serialised and each waits (SMCR_LLC_WAIT at most) for
+ * its send to complete. Process context.
+ *
+ * Return: 0 or a negative errno.
+ */
+int smcr_wr_tx_send_v2(struct smcr_link *lnk, const void *msg, u32 len)
+{
+	struct smcr_wr *wr = lnk->wr;
+	struct ib_send_wr ibwr = {};
+	struct ib_sge sge;
+	int rc;
+
+	if (!wr || !wr->v2_tx_buf)
+		return -EOPNOTSUPP;
+	if (!len || len > SMCR_LLC_V2_BUF_SIZE)
+		return -EINVAL;
+	might_sleep();
+	mutex_lock(&wr->v2_tx.lock);
+	if (!smcr_link_sendable(lnk)) {
+		rc = -EPIPE;
+		goto out;
+	}
+	memcpy(wr->v2_tx_buf, msg, len);
+	ib_dma_sync_single_for_device(wr->ibdev, wr->v2_tx_dma, len, DMA_TO_DEVICE);
+	sge.addr = wr->v2_tx_dma;
+	sge.length = len;
+	sge.lkey = lnk->pd->local_dma_lkey;
+	ibwr.wr_cqe = &wr->v2_tx.cqe;
+	ibwr.sg_list = &sge;
+	ibwr.num_sge = 1;
+	ibwr.opcode = IB_WR_SEND;
+	ibwr.send_flags = IB_SEND_SIGNALED | IB_SEND_SOLICITED;
+	rc = smcr_wr_op_run(wr, &wr->v2_tx, &ibwr, SMCR_LLC_WAIT);
+	if (!rc)
+		atomic64_inc(&wr->cnt.tx_v2_sends);
+out:
+	mutex_unlock(&wr->v2_tx.lock);
+	return rc;
+}
+
+static int __smcr_wr_reg_mr(struct smcr_wr *wr, struct ib_mr *mr)
+{
+	struct ib_reg_wr rwr = {};
+
+	rwr.wr.wr_cqe = &wr->reg.cqe;
+	rwr.wr.opcode = IB_WR_REG_MR;
+	rwr.wr.send_flags = IB_SEND_SIGNALED;
+	rwr.mr = mr;
+	rwr.key = mr->rkey;
+	rwr.access = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE;
+	return smcr_wr_op_run(wr, &wr->reg, &rwr.wr, SMCR_WR_REG_WAIT);
+}
+
+/* Register @mr now (QP in RTS) and wait for the completion. Process context. */
+int smcr_wr_reg_mr(struct smcr_link *lnk, struct ib_mr *mr)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int rc;
+
+	if (!wr)
+		return -ENOLINK;
+	mutex_lock(&wr->reg.lock);
+	rc = __smcr_wr_reg_mr(wr, mr);
+	mutex_unlock(&wr->reg.lock);
+	return rc;
+}
+
+/* Remember @rmb's MR for registration once the QP is RTS. */
+int smcr_wr_reg_defer(struct smcr_link *lnk, struct smcr_buf *rmb)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int i, rc = -ENOSPC;
+
+	if (!wr)
+		return -ENOLINK;
+	mutex_lock(&wr->reg.lock);
+	for (i = 0; i < SMCR_WR_REG_DEFER_MAX; i++) {
+		if (!wr->reg_deferred[i]) {
+			wr->reg_deferred[i] = rmb;
+			rc = 0;
+			break;
+		}
+	}
+	mutex_unlock(&wr->reg.lock);
+	return rc;
+}
+
+void smcr_wr_reg_undefer(struct smcr_link *lnk, struct smcr_buf *rmb)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int i;
+
+	if (!wr)
+		return;
+	mutex_lock(&wr->reg.lock);
+	for (i = 0; i < SMCR_WR_REG_DEFER_MAX; i++)
+		if (wr->reg_deferred[i] == rmb)
+			wr->reg_deferred[i] = NULL;
+	mutex_unlock(&wr->reg.lock);
+}
+
+/* The QP just became RTS: post the registrations that waited for it. */
+int smcr_wr_reg_deferred(struct smcr_link *lnk)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int i, rc = 0;
+
+	if (!wr)
+		return -ENOLINK;
+	mutex_lock(&wr->reg.lock);
+	for (i = 0; i < SMCR_WR_REG_DEFER_MAX && !rc; i++) {
+		struct smcr_buf *rmb = wr->reg_deferred[i];
+
+		if (!rmb)
+			continue;
+		rc = __smcr_wr_reg_mr(wr, rmb->mr);
+		if (!rc)
+			wr->reg_deferred[i] = NULL;
+	}
+	mutex_unlock(&wr->reg.lock);
+	return rc;
+}
+
+/* ---- receive ------------------------------------------------------------------------------- */
+
+static int smcr_wr_rx_post(struct smcr_wr *wr, unsigned int i)
+{
+	int rc;
+
+	ib_dma_sync_single_for_device(wr->ibdev, wr->rx_dma + i * SMCR_WR_BUF_SIZE,
+				      SMCR_WR_BUF_SIZE, DMA_FROM_DEVICE);
+	spin_lock_bh(&wr->rx_lock);
+	rc = wr->dead ? -EPIPE : ib_post_recv(wr->lnk->qp, &wr->rx[i].ibwr, NULL);
+	spin_unlock_bh(&wr->rx_lock);
+	return rc;
+}
+
+static void smcr_wr_rx_repost(struct smcr_wr *wr, unsigned int i)
+{
+	int rc = smcr_wr_rx_post(wr, i);
+
+	if (rc && rc != -EPIPE) {
+		pr_warn_ratelimited("link %*phN: cannot post a receive: %d, link down\n", 4,
+				    wr->lnk->link_uid, rc);
+		smcr_link_down(wr->lnk);
+	}
+}
+
+/* Hand a received message to its protocol by its first byte. */
+static void smcr_wr_rx_demux(struct smcr_wr *wr, const u8 *msg, u32 len)
+{
+	if (len && msg[0] == SMCR_CDC_MSG_TYPE) {
+		smcr_cdc_rx(wr->lnk, msg, len);
+	} else if (len && smcr_llc_type_byte_valid(msg[0])) {
+		smcr_llc_rx(wr->lnk, msg, len);
+	} else {
+		atomic64_inc(&wr->cnt.rx_unknown);
+		pr_debug("link %*phN: dropped a message of %u bytes, type %#x\n", 4,
+			 wr->lnk->link_uid, len, len ? msg[0] : 0);
+	}
+}
+
+static void smcr_wr_rx_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct smcr_link *lnk = cq->cq_context;
+	struct smcr_wr *wr = lnk->wr;
+	unsigned int i = container_of(wc->wr_cqe, struct smcr_wr_rx, cqe) - wr->rx;
+	u8 *buf = wr->rx_bufs + i * SMCR_WR_BUF_SIZE;
+	u32 len = wc->byte_len;
+
+	if (wc->status != IB_WC_SUCCESS) {
+		atomic64_inc(&wr->cnt.rx_errors);
+		switch (wc->status) {
+		case IB_WC_WR_FLUSH_ERR:
+		case IB_WC_RETRY_EXC_ERR:
+		case IB_WC_RNR_RETRY_EXC_ERR:
+			if (!READ_ONCE(wr->dead))
+				smcr_link_down(lnk);
+			break;
+		default:
+			smcr_wr_rx_repost(wr, i);
+			break;
+		}
+		return;
+	}
+	atomic64_inc(&wr->cnt.rx_msgs);
+	WRITE_ONCE(wr->rx_tstamp, jiffies);
+	ib_dma_sync_single_for_cpu(wr->ibdev, wr->rx_dma + i * SMCR_WR_BUF_SIZE, SMCR_WR_BUF_SIZE,
+				   DMA_FROM_DEVICE);
+	if (len <= wr->rx_first) {
+		smcr_wr_rx_demux(wr, buf, len);
+	} else if (wr->v2 && len <= SMCR_LLC_V2_BUF_SIZE) {
+		u32 rest = len - wr->rx_first;
+
+		atomic64_inc(&wr->cnt.rx_v2_long);
+		ib_dma_sync_single_for_cpu(wr->ibdev, wr->v2_rx_dma + wr->rx_first, rest,
+					   DMA_FROM_DEVICE);
+		memcpy(wr->v2_rx_msg, buf, wr->rx_first);
+		memcpy(wr->v2_rx_msg + wr->rx_first, wr->v2_rx_buf + wr->rx_first, rest);
+		ib_dma_sync_single_for_device(wr->ibdev, wr->v2_rx_dma + wr->rx_first, rest,
+					      DMA_FROM_DEVICE);
+		smcr_wr_rx_demux(wr, wr->v2_rx_msg, len);
+	} else {
+		atomic64_inc(&wr->cnt.rx_unknown);	/* cannot happen: the SGEs are smaller */
+	}
+	smcr_wr_rx_repost(wr, i);
+}
+
+/* ---- set up, tear down ----------------------------------------------------------------------- */
+
+static void *smcr_wr_alloc_map(struct smcr_wr *wr, size_t len, enum dma_data_direction dir,
+			       u64 *dma)
+{
+	void *p = kzalloc(len, GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	*dma = ib_dma_map_single(wr->ibdev, p, len, dir);
+	if (ib_dma_mapping_error(wr->ibdev, *dma)) {
+		*dma = 0;
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void smcr_wr_unmap_free(struct smcr_wr *wr, void *p, size_t len,
+			       enum dma_data_direction dir, u64 dma)
+{
+	if (!p)
+		return;
+	ib_dma_unmap_single(wr->ibdev, dma, len, dir);
+	kfree(p);
+}
+
+static void smcr_wr_init_wrs(struct smcr_wr *wr)
+{
+	struct smcr_link *lnk = wr->lnk;
+	u32 lkey = lnk->pd->local_dma_lkey;
+	int i;
+
+	for (i = 0; i < SMCR_WR_SEND_CNT; i++) {
+		struct smcr_wr_tx_slot *s = &wr->tx[i];
+
+		s->wr = wr;
+		s->idx = i;
+		s->cqe.done = smcr_wr_tx_slot_done;
+		s->sge.addr = wr->tx_inline ? (uintptr_t)(wr->tx_bufs + i * SMCR_WR_BUF_SIZE) :
+					      wr->tx_dma + i * SMCR_WR_BUF_SIZE;
+		s->sge.length = SMCR_WR_BUF_SIZE;
+		s->sge.lkey = lkey;
+		s->ibwr.wr_cqe = &s->cqe;
+		s->ibwr.sg_list = &s->sge;
+		s->ibwr.num_sge = 1;
+		s->ibwr.opcode = IB_WR_SEND;
+		s->ibwr.send_flags = IB_SEND_SIGNALED | IB_SEND_SOLICITED;
+		if (wr->tx_inline)
+			s->ibwr.send_flags |= IB_SEND_INLINE;
+	}
+	for (i = 0; i < SMCR_WR_RECV_CNT; i++) {
+		struct smcr_wr_rx *r = &wr->rx[i];
+
+		r->cqe.done = smcr_wr_rx_done;
+		r->sge[0].addr = wr->rx_dma + i * SMCR_WR_BUF_SIZE;
+		r->sge[0].length = wr->rx_first;
+		r->sge[0].lkey = lkey;
+		if (wr->v2) {
+			/* the spill-over starts where the first SGE ends */
+			r->sge[1].addr = wr->v2_rx_dma + wr->rx_first;
+			r->sge[1].length = SMCR_LLC_V2_BUF_SIZE - wr->rx_first;
+			r->sge[1].lkey = lkey;
+		}
+		r->ibwr.wr_cqe = &r->cqe;
+		r->ibwr.sg_list = r->sge;
+		r->ibwr.num_sge = wr->v2 ? 2 : 1;
+	}
+}
+
+/**
+ * smcr_wr_create() - buffers and work requests of a link; posts every receive
+ * @lnk: link with PD, CQs and a QP in INIT (called by smcr_link_create())
+ *
+ * On failure the partial state stays attached to @lnk; smcr_link_destroy() frees it.
+ *
+ * Return: 0 or a negative errno.
+ */
+int smcr_wr_create(struct smcr_link *lnk)
+{
+	struct ib_qp_init_attr qinit = {};
+	struct ib_qp_attr qattr = {};
+	struct smcr_wr *wr;
+	int i, rc;
+
+	wr = kzalloc(sizeof(*wr), GFP_KERNEL);
+	if (!wr)
+		return -ENOMEM;
+	wr->lnk = lnk;
+	wr->ibdev = lnk->dev->ibdev;
+	wr->v2 = lnk->lgr->smc_version >= 2;
+	wr->rx_first = wr->v2 ? SMCR_WR_RX_V2_FIRST : SMCR_WR_BUF_SIZE;
+	init_waitqueue_head(&wr->tx_wait);
+	spin_lock_init(&wr->sq_lock);
+	spin_lock_init(&wr->rx_lock);
+	spin_lock_init(&wr->down_lock);
+	INIT_WORK(&wr->down_work, smcr_wr_down_work);
+	mutex_init(&wr->v2_tx.lock);
+	mutex_init(&wr->reg.lock);
+	wr->rdma_cqe.done = smcr_wr_rdma_done;
+	wr->v2_tx.cqe.done = smcr_wr_v2_tx_done;
+	wr->reg.cqe.done = smcr_wr_reg_done;
+	wr->rx_tstamp = jiffies;
+	lnk->wr = wr;
+
+	/* CDC may go inline if the device takes more than a message inline (upstream) */
+	if (!ib_query_qp(lnk->qp, &qattr, IB_QP_CAP, &qinit) &&
+	    qattr.cap.max_inline_data > SMCR_LLC_MSG_LEN)
+		wr->tx_inline = true;
+
+	rc = -ENOMEM;
+	wr->tx_bufs = smcr_wr_alloc_map(wr, SMCR_WR_SEND_CNT * SMCR_WR_BUF_SIZE, DMA_TO_DEVICE,
+					&wr->tx_dma);
+	wr->rx_bufs = smcr_wr_alloc_map(wr, SMCR_WR_RECV_CNT * SMCR_WR_BUF_SIZE, DMA_FROM_DEVICE,
+					&wr->rx_dma);
+	if (!wr->tx_bufs || !wr->rx_bufs)
+		return rc;
+	if (wr->v2) {
+		wr->v2_tx_buf = smcr_wr_alloc_map(wr, SMCR_LLC_V2_BUF_SIZE, DMA_TO_DEVICE,
+						  &wr->v2_tx_dma);
+		wr->v2_rx_buf = smcr_wr_alloc_map(wr, SMCR_LLC_V2_BUF_SIZE, DMA_FROM_DEVICE,
+						  &wr->v2_rx_dma);
+		wr->v2_rx_msg = kzalloc(SMCR_LLC_V2_BUF_SIZE, GFP_KERNEL);
+		if (!wr->v2_tx_buf || !wr->v2_rx_buf || !wr->v2_rx_msg)
+			return rc;
+	}
+	smcr_wr_init_wrs(wr);
+	for (i = 0; i < SMCR_WR_RECV_CNT; i++) {
+		rc = smcr_wr_rx_post(wr, i);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* No thread may be inside (or enter) ib_post_send()/ib_post_recv() on the QP after this. */
+void smcr_wr_quiesce(struct smcr_link *lnk)
+{
+	struct smcr_wr *wr = lnk->wr;
+	unsigned long flags;
+
+	if (!wr)
+		return;
+	spin_lock_irqsave(&wr->down_lock, flags);
+	wr->down_sched = true;	/* teardown is under way: no link-down work any more */
+	spin_unlock_irqrestore(&wr->down_lock, flags);
+	spin_lock_bh(&wr->sq_lock);
+	WRITE_ONCE(wr->dead, true);
+	spin_unlock_bh(&wr->sq_lock);
+	spin_lock_bh(&wr->rx_lock);
+	spin_unlock_bh(&wr->rx_lock);
+	wake_up_all(&wr->tx_wait);
+}
+
+static bool smcr_wr_sq_idle(struct smcr_wr *wr)
+{
+	bool idle;
+
+	spin_lock_bh(&wr->sq_lock);
+	idle = !wr->slots_posted && READ_ONCE(wr->v2_tx.state) != SMCR_WR_OP_POSTED &&
+	       READ_ONCE(wr->reg.state) != SMCR_WR_OP_POSTED;
+	spin_unlock_bh(&wr->sq_lock);
+	return idle;
+}
+
+/* Wait (at most @timeout) for the signaled sends in flight to complete or be flushed. */
+void smcr_wr_drain(struct smcr_link *lnk, unsigned long timeout)
+{
+	struct smcr_wr *wr = lnk->wr;
+
+	if (wr)
+		wait_event_timeout(wr->tx_wait, smcr_wr_sq_idle(wr), timeout);
+}
+
+/**
+ * smcr_wr_destroy() - free a link's work request state
+ * @lnk: link whose QP and CQs are gone (no completion handler can run any more)
+ *
+ * Slots whose send never completed get their done() callback now, with IB_WC_WR_FLUSH_ERR, in
+ * a bottom-half-disabled section like a completion.
+ */
+void smcr_wr_destroy(struct smcr_link *lnk)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int i;
+
+	if (!wr)
+		return;
+	smcr_wr_quiesce(lnk);
+	if (current_work() != &wr->down_work)
+		cancel_work_sync(&wr->down_work);
+	local_bh_disable();
+	for (i = 0; i < SMCR_WR_SEND_CNT; i++) {
+		struct smcr_wr_tx_slot *s = &wr->tx[i];
+		smcr_wr_tx_done_t done = s->done;
+
+		if (!s->posted)
+			continue;
+		s->posted = false;
+		s->done = NULL;
+		if (done)
+			done(lnk, s, IB_WC_WR_FLUSH_ERR, s->ctx);
+	}
+	local_bh_enable();
+	smcr_wr_unmap_free(wr, wr->tx_bufs, SMCR_WR_SEND_CNT * SMCR_WR_BUF_SIZE, DMA_TO_DEVICE,
+			   wr->tx_dma);
+	smcr_wr_unmap_free(wr, wr->rx_bufs, SMCR_WR_RECV_CNT * SMCR_WR_BUF_SIZE, DMA_FROM_DEVICE,
+			   wr->rx_dma);
+	smcr_wr_unmap_free(wr, wr->v2_tx_buf, SMCR_LLC_V2_BUF_SIZE, DMA_TO_DEVICE, wr->v2_tx_dma);
+	smcr_wr_unmap_free(wr, wr->v2_rx_buf, SMCR_LLC_V2_BUF_SIZE, DMA_FROM_DEVICE,
+			   wr->v2_rx_dma);
+	kfree(wr->v2_rx_msg);
+	lnk->wr = NULL;
+	kfree(wr);
+}
+
+unsigned long smcr_wr_rx_tstamp(const struct smcr_link *lnk)
+{
+	const struct smcr_wr *wr = lnk->wr;
+
+	return wr ? READ_ONCE(wr->rx_tstamp) : jiffies;
+}
+
+void smcr_wr_get_stats(const struct smcr_link *lnk, struct smcr_wr_stats *st)
+{
+	const struct smcr_wr *wr = lnk->wr;
+
+	memset(st, 0, sizeof(*st));
+	if (!wr)
+		return;
+	st->tx_sends = atomic64_read(&wr->cnt.tx_sends);
+	st->tx_rdma_writes = atomic64_read(&wr->cnt.tx_rdma_writes);
+	st->tx_v2_sends = atomic64_read(&wr->cnt.tx_v2_sends);
+	st->tx_errors = atomic64_read(&wr->cnt.tx_errors);
+	st->tx_sq_full = atomic64_read(&wr->cnt.tx_sq_full);
+	st->rx_msgs = atomic64_read(&wr->cnt.rx_msgs);
+	st->rx_errors = atomic64_read(&wr->cnt.rx_errors);
+	st->rx_v2_long = atomic64_read(&wr->cnt.rx_v2_long);
+	st->rx_unknown = atomic64_read(&wr->cnt.rx_unknown);
+}
+

@@ -174,6 +174,14 @@ static int smcr_clc_recv(struct smcr_sock *smc, u8 *buf, struct smcr_clc_hdr *hd
  * default, and smcr behaves like a host without RDMA devices (decline, fall back to TCP).
  */
 static bool smcr_rdma_enabled;
+
+/*
+ * First contacts are serialised per role, as upstream does: a burst of connections to a new peer
+ * then creates one link group, and the others wait for its link to be confirmed and join it,
+ * instead of each creating a group of its own. Joining an existing group does not hold these.
+ */
+static DEFINE_MUTEX(smcr_clnt_lgr_pending);
+static DEFINE_MUTEX(smcr_srv_lgr_pending);
 module_param_named(rdma, smcr_rdma_enabled, bool, 0644);
 MODULE_PARM_DESC(rdma, "Offer and accept SMC-R (default: off while the data path is experimental)");
 
@@ -351,6 +359,7 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	struct smcr_clc_msg *msg = NULL;
 	struct smcr_link_peer peer;
 	struct smcr_ib_gid gid;
+	bool first_contact_locked = false;
 	struct smcr_lgr *lgr;
 	bool first_contact;
 	u8 *buf = NULL;
@@ -401,6 +410,8 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 		goto out;
 	}
 
+	mutex_lock(&smcr_clnt_lgr_pending);
+	first_contact_locked = first_contact;
 	if (first_contact) {
 		lgr = smcr_lgr_create(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id);
 		reason = SMCR_DECL_MEM;
@@ -418,6 +429,7 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	} else {
 		lgr = smcr_lgr_find(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id,
 				    msg->ac.gid, msg->ac.qpn);
+		mutex_unlock(&smcr_clnt_lgr_pending);
 		reason = SMCR_DECL_SYNCERR;
 		if (!lgr)
 			goto decline;
@@ -432,11 +444,12 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 		smcr_link_peer_from(&peer, &msg->ac, lgr->lnk.mtu);
 		if (smcr_link_rtr(&lgr->lnk, &peer))
 			goto decline_conn;
-	} else if (!smc->conn.rmb->rkey_announced) {
-		reason = SMCR_DECL_ERR_REGBUF;
-		if (smcr_llc_confirm_rkey(&lgr->lnk, smc->conn.rmb))
-			goto decline_conn;
 	}
+	/*
+	 * No CONFIRM_RKEY for a new RMB: it announces the rkey on the group's *other* links, and
+	 * our groups have one (ADD_LINK is rejected); the CLC Confirm carries it for this one.
+	 * Skipping it keeps a burst of new connections from queueing one LLC round trip each.
+	 */
 	smc->conn.rmb->rkey_announced = true;
 
 	/* our end, for the server */
@@ -450,12 +463,15 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	rc = smcr_clc_send_ac(smc, &msg->ac);
 	if (rc) {
 		smcr_conn_abandon(smc, first_contact);
-		goto out;
+		goto out_unlock;
 	}
 	if (first_contact) {
 		reason = SMCR_DECL_TIMEOUT_CL;
 		if (smcr_llc_clnt_confirm_link(&lgr->lnk))
 			goto decline_conn;
+		mutex_unlock(&smcr_clnt_lgr_pending);
+		first_contact_locked = false;
+		first_contact = false;	/* the group is established: errors no longer end it */
 	}
 	rc = smcr_conn_start(smc);
 	if (rc) {
@@ -469,6 +485,9 @@ decline_conn:
 	smcr_conn_abandon(smc, first_contact);
 decline:
 	rc = smcr_decline_fallback(smc, reason, SMCR_CLC_V2);
+out_unlock:
+	if (first_contact_locked)
+		mutex_unlock(&smcr_clnt_lgr_pending);
 out:
 	kfree(buf);
 	kfree(msg);
@@ -493,6 +512,7 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	struct smcr_ib_gid gid;
 	struct smcr_lgr *lgr;
 	bool first_contact = false;
+	bool locked = false;
 	const u8 *eid = NULL;
 	u32 reason;
 	int rc, i;
@@ -518,14 +538,19 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	if (smcr_find_local_v2(child, &gid))
 		goto decline;
 
+	mutex_lock(&smcr_srv_lgr_pending);
+	locked = true;
 	lgr = smcr_lgr_find(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id,
 			    prop->roce_gid_v2, 0);
 	if (lgr && lgr->lnk.dev != gid.dev) {
 		smcr_lgr_put(lgr);
 		lgr = NULL;
 	}
-	if (!lgr) {
-		first_contact = true;
+	if (lgr) {
+		mutex_unlock(&smcr_srv_lgr_pending);
+		locked = false;
+	} else {
+		first_contact = true;	/* smcr_srv_lgr_pending held until the link is confirmed */
 		reason = SMCR_DECL_MEM;
 		lgr = smcr_lgr_create(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id);
 		if (!lgr)
@@ -540,12 +565,7 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	reason = smcr_conn_setup(child, lgr);
 	if (reason)
 		goto decline_conn;
-	if (!first_contact && !child->conn.rmb->rkey_announced) {
-		reason = SMCR_DECL_ERR_REGBUF;
-		if (smcr_llc_confirm_rkey(&lgr->lnk, child->conn.rmb))
-			goto decline_conn;
-	}
-	child->conn.rmb->rkey_announced = true;
+	child->conn.rmb->rkey_announced = true;	/* one link: no CONFIRM_RKEY (see client) */
 
 	smcr_fill_accept_confirm(child, &msg->ac, SMCR_CLC_ACCEPT, first_contact, lgr->lnk.mtu);
 	rc = smcr_clc_send_ac(child, &msg->ac);
@@ -574,6 +594,9 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 		reason = SMCR_DECL_TIMEOUT_CL;
 		if (smcr_llc_srv_confirm_link(&lgr->lnk))
 			goto decline_conn;
+		mutex_unlock(&smcr_srv_lgr_pending);
+		locked = false;
+		first_contact = false;	/* the group is established: errors no longer end it */
 	}
 	reason = SMCR_DECL_INTERR;
 	if (smcr_conn_start(child))
@@ -585,10 +608,14 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 decline_conn:
 	smcr_conn_abandon(child, first_contact);
 decline:
+	if (locked)
+		mutex_unlock(&smcr_srv_lgr_pending);
 	kfree(msg);
 	return smcr_decline_fallback(child, reason, version);
 drop:
 	smcr_conn_abandon(child, first_contact);
+	if (locked)
+		mutex_unlock(&smcr_srv_lgr_pending);
 	kfree(msg);
 	return rc;
 }

@@ -95,14 +95,16 @@ static int smcr_rx_recv_urg(struct smcr_sock *smc, struct msghdr *msg, size_t le
 	u8 state, byte;
 	int rc = 0;
 
+	if (sock_flag(sk, SOCK_URGINLINE))
+		return -EINVAL;
 	spin_lock_bh(&conn->send_lock);
 	state = conn->urg_state & SMCR_URG_STATE_MASK;
 	byte = conn->urg_rx_byte;
-	if (state == SMCR_URG_VALID && !(flags & MSG_PEEK))
+	if (state == SMCR_URG_VALID && !(flags & MSG_PEEK) && len)
 		conn->urg_state = SMCR_URG_READ | (conn->urg_state & SMCR_URG_SKIP);
 	spin_unlock_bh(&conn->send_lock);
 
-	if (sock_flag(sk, SOCK_URGINLINE) || state == SMCR_URG_NONE || state == SMCR_URG_READ)
+	if (state == SMCR_URG_NONE || state == SMCR_URG_READ)
 		return -EINVAL;
 	if (state == SMCR_URG_NOTYET) {
 		if (sk->sk_state == SMCR_CLOSED || (sk->sk_shutdown & RCV_SHUTDOWN))
@@ -282,14 +284,16 @@ static int smcr_rx_read(struct smcr_sock *smc, struct msghdr *msg, size_t len, i
 		}
 
 		spin_lock_bh(&conn->send_lock);
+		/* an urgent byte known and still ahead of the read position ... */
+		urg_passed = (conn->urg_state & SMCR_URG_STATE_MASK) >= SMCR_URG_VALID &&
+			     smcr_curs_ahead(rmb_len, &conn->rx_cons, &conn->urg_curs);
 		smcr_curs_add(rmb_len, &conn->rx_cons, copylen);
 		atomic_sub(copylen, &conn->bytes_to_rcv);
-		urg_passed = (conn->urg_state & SMCR_URG_STATE_MASK) == SMCR_URG_VALID &&
-			     !(conn->urg_state & SMCR_URG_SKIP) &&
+		/* ... and now read (SO_OOBINLINE): the mark passed */
+		urg_passed = urg_passed &&
 			     !smcr_curs_ahead(rmb_len, &conn->rx_cons, &conn->urg_curs);
 		if (urg_passed)
-			/* the inline urgent byte was read: the mark passed */
-			conn->urg_state = SMCR_URG_READ;
+			conn->urg_state = SMCR_URG_READ | (conn->urg_state & SMCR_URG_SKIP);
 		spin_unlock_bh(&conn->send_lock);
 		/* the sender waits for its urgent byte to be consumed: tell it at once */
 		smcr_rx_cons_update(smc, urg_passed);

@@ -159,6 +159,20 @@ static bool smcr_rx_eof(const struct smcr_sock *smc)
 	       smcr_dp_test(conn, SMCR_DP_LOCAL_ABORT) || smcr_dp_test(conn, SMCR_DP_FREED);
 }
 
+/*
+ * Data beyond @peeked? Taken under send_lock: a CDC that brings the last data and the close flag
+ * is applied as a whole under it, so a reader that saw the close cannot miss that data.
+ */
+static bool smcr_rx_more(struct smcr_conn *conn, u32 peeked)
+{
+	bool more;
+
+	spin_lock_bh(&conn->send_lock);
+	more = (u32)atomic_read(&conn->bytes_to_rcv) > peeked;
+	spin_unlock_bh(&conn->send_lock);
+	return more;
+}
+
 /* An urgent byte to be skipped is the next byte to read. */
 static bool smcr_rx_urg_next(struct smcr_conn *conn)
 {
@@ -250,14 +264,19 @@ static int smcr_rx_read(struct smcr_sock *smc, struct msghdr *msg, size_t len, i
 
 		if (!avail) {
 			if (read_done) {
+				if (smcr_rx_eof(smc) && smcr_rx_more(conn, peeked))
+					continue;	/* data came with the close */
 				if (sk->sk_err || smcr_rx_eof(smc) || !timeo ||
 				    signal_pending(current))
 					break;
 			} else {
 				if (sk->sk_err)
 					return sock_error(sk);
-				if (smcr_rx_eof(smc) || sk->sk_state == SMCR_CLOSED)
+				if (smcr_rx_eof(smc) || sk->sk_state == SMCR_CLOSED) {
+					if (smcr_rx_more(conn, peeked))
+						continue;	/* data came with the close */
 					break;
+				}
 				if (signal_pending(current))
 					return sock_intr_errno(timeo);
 				if (!timeo)

@@ -63,6 +63,8 @@ static void smcr_lgr_destroy_work(struct work_struct *work)
 {
 	struct smcr_lgr *lgr = container_of(work, struct smcr_lgr, destroy_work);
 
+	/* sock_diag (report.c) reads conn->lgr, its link and buffers under RCU only */
+	synchronize_rcu();
 	cancel_delayed_work_sync(&lgr->free_work);
 	smcr_lgr_free_bufs(lgr);
 	smcr_link_destroy(&lgr->lnk);

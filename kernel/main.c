@@ -24,6 +24,7 @@
 #include "uapi/smcr_ext.h"
 #include "ib.h"
 #include "core.h"
+#include "report.h"
 
 u8 smcr_local_systemid[SMCR_SYSTEMID_LEN];
 
@@ -65,6 +66,7 @@ static int __init smcr_init(void)
 	rc = smcr_pnet_init();
 	if (rc)
 		goto out_ib;
+	smcr_report_init();	/* hooks before the management ABI registers */
 	rc = smcr_netlink_init();
 	if (rc)
 		goto out_pnet;
@@ -86,6 +88,7 @@ out_ext:
 out_netlink:
 	smcr_netlink_exit();
 out_pnet:
+	smcr_report_exit();
 	smcr_pnet_exit();
 out_ib:
 	smcr_ib_exit();
@@ -105,6 +108,7 @@ static void __exit smcr_exit(void)
 	smcr_diag_exit();
 	smcr_nl_ext_exit();
 	smcr_netlink_exit();
+	smcr_report_exit();	/* hooks after the management ABI is gone */
 	smcr_pnet_exit();
 	smcr_af_exit();
 	smcr_lgr_exit();	/* lingering link groups end before their devices */

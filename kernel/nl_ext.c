@@ -18,7 +18,7 @@
 #include "uapi/smcr_ext.h"
 
 /* What this build does; bits are added as the data path arrives. */
-#define SMCR_EXT_FEATURES	0U
+#define SMCR_EXT_FEATURES	SMCR_EXT_F_SMCR_DATA
 
 static struct genl_family smcr_ext_nl_family;
 

@@ -708,11 +708,17 @@ static __poll_t smcr_poll(struct file *file, struct socket *sock, poll_table *wa
 	if (!sk)
 		return EPOLLNVAL;
 	smc = smcr_sk(sk);
+	/*
+	 * Register first, then look at the state: a connect that completes (and switches to TCP,
+	 * waking this queue) between the two must not leave the poller registered with a stale
+	 * answer — with edge-triggered epoll no other wake-up would come. Wake-ups of the clcsock
+	 * reach this queue too (clcsock.c), and tcp_poll() registers on the clcsock's own.
+	 */
+	sock_poll_wait(file, sock, wait);
 	clc = smcr_fallback_sock(smc);
 	if (clc)
 		return clc->ops->poll(file, clc, wait);
 
-	sock_poll_wait(file, sock, wait);
 	if (READ_ONCE(sk->sk_state) == SMCR_LISTEN) {
 		if (!list_empty_careful(&smc->accept_q))
 			mask |= EPOLLIN | EPOLLRDNORM;

@@ -170,10 +170,10 @@ static int smcr_clc_recv(struct smcr_sock *smc, u8 *buf, struct smcr_clc_hdr *hd
 /* ---- SMC-Rv2: Proposal / Accept / Confirm --------------------------------------------------- */
 
 /*
- * The SMC-R data path is new: until it is verified end to end against stock Linux it is off by
- * default, and smcr behaves like a host without RDMA devices (decline, fall back to TCP).
+ * SMC-R is offered and accepted by default, as upstream does. rdma=0 makes smcr behave like a
+ * host without RDMA devices (decline, fall back to TCP), e.g. to rule out the data path.
  */
-static bool smcr_rdma_enabled;
+static bool smcr_rdma_enabled = true;
 
 /*
  * First contacts are serialised per role, as upstream does: a burst of connections to a new peer
@@ -183,7 +183,7 @@ static bool smcr_rdma_enabled;
 static DEFINE_MUTEX(smcr_clnt_lgr_pending);
 static DEFINE_MUTEX(smcr_srv_lgr_pending);
 module_param_named(rdma, smcr_rdma_enabled, bool, 0644);
-MODULE_PARM_DESC(rdma, "Offer and accept SMC-R (default: off while the data path is experimental)");
+MODULE_PARM_DESC(rdma, "Offer and accept SMC-R (default: on; 0 = behave as a host without RDMA devices)");
 
 /*
  * What we need for SMC-Rv2 on this connection: an IPv4 clcsock, at least one UEID, and a local

@@ -98,41 +98,94 @@ t_ceiling() {
 	rig_check test -n "$bw" -a -n "$lat" || { rig_log "$out"; return 1; }
 	echo "{\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"mbytes_per_s\":$bw}" >>"$BN_JSON"
 	echo "{\"label\":\"rdma\",\"test\":\"ib_write_lat\",\"size\":1,\"t_typical_us\":$lat}" >>"$BN_JSON"
-	BN_CEIL_BW=$bw BN_CEIL_LAT=$lat
 	rig_pass "ib_write_bw 64 KiB: $bw MB/s; ib_write_lat 1 B: $lat us (one way, typical)"
 }
 
-# bn_measure IMPL: stream, 1-byte rr, 1-byte crr; sets BN_<IMPL>_{BW,P50,P99,CRR}
+# The measurements: "TEST SIZE CONNS" per line. The default set is quick (CI-sized); with
+# RIG_OPT_BENCH_FULL=1 the whole issue-#6 grid: stream at 64 B .. 1 MiB, 1 B and 1 KiB
+# request/response, the connection rate, and 1, 8, 64 parallel streams.
+if [ "${RIG_OPT_BENCH_FULL:-0}" = 1 ]; then
+	BN_CASES="stream 64 1
+stream 1K 1
+stream 16K 1
+stream 64K 1
+stream 1M 1
+rr 1 1
+rr 1K 1
+crr 1 1
+stream 64K 8
+stream 64K 64"
+else
+	BN_CASES="stream $BN_SIZE 1
+rr 1 1
+crr 1 1"
+fi
+
+# bn_measure IMPL: every case, each checked by bn_run
 bn_measure() {
-	local impl=$1 bw p50 p99 crr
-	bn_run "$impl" stream "$BN_SIZE" || return 1
-	bw=$(bn_field "$BN_OUT" mbytes_per_s)
-	bn_run "$impl" rr 1 || return 1
-	p50=$(bn_field "$BN_OUT" p50_us) p99=$(bn_field "$BN_OUT" p99_us)
-	bn_run "$impl" crr 1 || return 1
-	crr=$(bn_field "$BN_OUT" ops_per_s)
-	eval "BN_${impl}_BW=$bw BN_${impl}_P50=$p50 BN_${impl}_P99=$p99 BN_${impl}_CRR=$crr"
-	rig_pass "stream $bw MB/s; 1 B rr p50 $p50 us p99 $p99 us; crr $crr/s"
+	local impl=$1 test size conns n=0 summary=""
+	while read -r test size conns; do
+		[ -n "$test" ] || continue
+		bn_run "$impl" "$test" "$size" "$conns" </dev/null || return 1
+		n=$((n + 1))
+		case $test in
+		stream) summary="$summary; stream $size x$conns $(bn_field "$BN_OUT" mbytes_per_s) MB/s" ;;
+		rr) summary="$summary; rr $size p50 $(bn_field "$BN_OUT" p50_us) us" ;;
+		crr) summary="$summary; crr $(bn_field "$BN_OUT" ops_per_s)/s" ;;
+		esac
+	done <<EOF_CASES
+$BN_CASES
+EOF_CASES
+	rig_pass "$n measurements${summary}"
 }
 
 t_tcp() { bn_use none && bn_measure tcp; }
 t_ours() { bn_use smcr && bn_measure smcr; }
 t_stock() { bn_use stock && bn_measure stock; }
 
-bn_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+# The table, from the JSON lines: one row per case and metric, ours/TCP and ours/stock ratios
+# (for latencies a ratio below 1 means ours is faster).
+bn_table() {
+	awk '
+	function field(s, k,   m) { if (match(s, "\"" k "\":[^,}]*")) { m = substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3); gsub(/"/, "", m); return m } return "" }
+	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+	function row(key, name,   t, o, s) {
+		t = v["tcp", key]; o = v["smcr", key]; s = v["stock", key]
+		printf "| %s | %s | %s | %s | %s | %s |\n", name, t, o, s, ratio(o, t), ratio(o, s)
+	}
+	{
+		l = field($0, "label"); t = field($0, "test"); z = field($0, "size"); c = field($0, "conns")
+		if (l == "rdma") { ceil[t] = (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us"); next }
+		k = t " " z " " c
+		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+		if (t == "stream") v[l, k] = field($0, "mbytes_per_s")
+		else if (t == "crr") v[l, k] = field($0, "ops_per_s")
+		else { v[l, k] = field($0, "p50_us"); v[l, k " p99"] = field($0, "p99_us") }
+	}
+	END {
+		print "| measurement | TCP | ours (smcr) | stock smc.ko | ours/TCP | ours/stock |"
+		print "|---|---|---|---|---|---|"
+		for (i = 1; i <= n; i++) {
+			split(order[i], a, " ")
+			if (a[1] == "stream") row(order[i], sprintf("stream %s B writes, %s conn: MB/s", a[2], a[3]))
+			else if (a[1] == "crr") row(order[i], sprintf("connect + %s B rr + close: per s", a[2]))
+			else { row(order[i], sprintf("%s B rr p50 us", a[2])); row(order[i] " p99", sprintf("%s B rr p99 us", a[2])) }
+		}
+		if ("ib_write_bw" in ceil) {
+			k = "stream 65536 1"
+			printf "RDMA ceiling (perftest, same link): ib_write_bw 64 KiB %s MB/s (ours/ceiling %s), ib_write_lat 1 B %s us one way\n", ceil["ib_write_bw"], ratio(v["smcr", k], ceil["ib_write_bw"]), ceil["ib_write_lat"]
+		}
+	}' "$BN_JSON"
+}
 
 t_table() {
-	local i
-	rig_note "== smcr_bench, $BN_SECS s each, stream writes of $BN_SIZE, 1 connection (kernel $RIG_KV, TCG)"
-	rig_note "| | TCP | ours (smcr) | stock smc.ko | ours/TCP | ours/stock |"
-	rig_note "|---|---|---|---|---|---|"
-	rig_note "| stream MB/s | $BN_tcp_BW | $BN_smcr_BW | $BN_stock_BW | $(bn_ratio "$BN_smcr_BW" "$BN_tcp_BW") | $(bn_ratio "$BN_smcr_BW" "$BN_stock_BW") |"
-	rig_note "| 1 B rr p50 us | $BN_tcp_P50 | $BN_smcr_P50 | $BN_stock_P50 | $(bn_ratio "$BN_smcr_P50" "$BN_tcp_P50") | $(bn_ratio "$BN_smcr_P50" "$BN_stock_P50") |"
-	rig_note "| 1 B rr p99 us | $BN_tcp_P99 | $BN_smcr_P99 | $BN_stock_P99 | $(bn_ratio "$BN_smcr_P99" "$BN_tcp_P99") | $(bn_ratio "$BN_smcr_P99" "$BN_stock_P99") |"
-	rig_note "| connect+rr+close /s | $BN_tcp_CRR | $BN_smcr_CRR | $BN_stock_CRR | $(bn_ratio "$BN_smcr_CRR" "$BN_tcp_CRR") | $(bn_ratio "$BN_smcr_CRR" "$BN_stock_CRR") |"
-	rig_note "RDMA ceiling (perftest): ib_write_bw 64 KiB ${BN_CEIL_BW:-?} MB/s (ours/ceiling $(bn_ratio "$BN_smcr_BW" "$BN_CEIL_BW")); ib_write_lat 1 B ${BN_CEIL_LAT:-?} us one way"
-	while read -r i; do rig_log "bench.json: $i"; done <"$BN_JSON"
-	rig_check test -n "$BN_tcp_BW" -a -n "$BN_smcr_BW" -a -n "$BN_stock_BW"
+	local l
+	rig_note "== smcr_bench, $BN_SECS s per measurement (kernel $RIG_KV, TCG: compare ratios, not absolute numbers)"
+	bn_table | while IFS= read -r l; do rig_note "$l"; done
+	while read -r l; do rig_log "bench.json: $l"; done <"$BN_JSON"
+	rig_check grep -q '"label":"smcr"' "$BN_JSON" || return 1
+	rig_check grep -q '"label":"stock"' "$BN_JSON" || return 1
+	rig_check grep -q '"label":"tcp"' "$BN_JSON"
 }
 
 t_dmesg() { rig_check rig_dmesg_check; }

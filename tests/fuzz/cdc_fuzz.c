@@ -8,7 +8,7 @@
  * past its capacity. The decoded cursors (and a ring size taken from the input) then drive the
  * cursor helpers, whose results must agree with each other and with smcr_curs_check().
  *
- * Built as a real libFuzzer binary with clang, and as a plain replay program (clc_fuzz_replay.c
+ * Built as a real libFuzzer binary with clang, and as a plain replay program (fuzz_replay.c
  * is a generic driver) with any compiler so CI runs the corpus as a test.
  */
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * re-encode to the same bytes (encode/decode consistency). The encoders are also run with a
  * capacity taken from the input, into a buffer of exactly that size, to catch writes past @cap.
  *
- * Built as a real libFuzzer binary with clang, and as a plain replay program (clc_fuzz_replay.c)
+ * Built as a real libFuzzer binary with clang, and as a plain replay program (fuzz_replay.c)
  * with any compiler so CI runs the corpus as a test.
  */
 #include <stdint.h>

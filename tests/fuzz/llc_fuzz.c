@@ -7,7 +7,7 @@
  * index past each list is refused; whatever decodes must re-encode, decode again and re-encode
  * to the same bytes (fixed point); the encoder must never write past its capacity.
  *
- * Built as a real libFuzzer binary with clang, and as a plain replay program (clc_fuzz_replay.c
+ * Built as a real libFuzzer binary with clang, and as a plain replay program (fuzz_replay.c
  * is a generic driver) with any compiler so CI runs the corpus as a test.
  */
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * --mutate also every truncation and every single-byte change of each file, a cheap
  * deterministic stand-in for fuzzing around the seeds.
  *
- * Usage: clc_fuzz_replay [--mutate] FILE|DIR...
+ * Usage: <target>_fuzz_replay [--mutate] FILE|DIR...
  * Exit status: 0 if all inputs ran (a failing check aborts), 1 on usage or I/O errors or if no
  * input was found.
  */

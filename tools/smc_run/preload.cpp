@@ -12,6 +12,7 @@
 //  - no C++ runtime: built with -fno-exceptions -fno-rtti and linked without libstdc++.
 #include "preload_core.h"
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -32,14 +33,15 @@ constinit smcrun::State g_state{};
 // One line to stderr with one write(2), so lines from several threads or processes do not mix.
 void log_line(const char* line) {
     const int saved = errno;
-    char buf[512];
-    int n = std::snprintf(buf, sizeof buf, "smc_run[%d]: %s\n", static_cast<int>(getpid()), line);
+    std::array<char, 512> buf{};
+    int n = std::snprintf(buf.data(), buf.size(), "smc_run[%d]: %s\n", static_cast<int>(getpid()),
+                          line);
     if (n > 0) {
-        if (static_cast<std::size_t>(n) >= sizeof buf) {
-            n = sizeof buf - 1;
+        if (static_cast<std::size_t>(n) >= buf.size()) {
+            n = static_cast<int>(buf.size()) - 1;
             buf[n - 1] = '\n';
         }
-        ssize_t w = write(STDERR_FILENO, buf, static_cast<std::size_t>(n));
+        ssize_t w = write(STDERR_FILENO, buf.data(), static_cast<std::size_t>(n));
         (void)w;
     }
     errno = saved;
@@ -57,8 +59,9 @@ void init_once() {
     void* sym = dlsym(RTLD_NEXT, "socket");
     SocketFn real = sym ? reinterpret_cast<SocketFn>(sym) : raw_socket;
     g_settings = smcrun::settings_from_env(env, log_line);
-    if (g_settings.debug && !sym)
+    if (g_settings.debug && !sym) {
         log_line("dlsym(RTLD_NEXT, \"socket\") found nothing; using the system call");
+    }
     g_real.store(real, std::memory_order_release);
 }
 

@@ -3,10 +3,12 @@
 // sockets, through libsmc-preload.so in LD_PRELOAD. See docs/man/smc_run.8.
 #include "preload_core.h"
 
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <getopt.h>
 #include <iostream>
@@ -65,52 +67,56 @@ bool is_file(const std::string& p) {
 std::string self_dir() {
     std::vector<char> buf(4096);
     ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-    if (n <= 0)
+    if (n <= 0) {
         return {};
+    }
     std::string p(buf.data(), static_cast<std::size_t>(n));
     auto slash = p.rfind('/');
     return slash == std::string::npos ? std::string{} : p.substr(0, slash);
 }
 
 std::string canonical(const std::string& p) {
-    char* r = realpath(p.c_str(), nullptr);
-    if (!r)
-        return p;
-    std::string s(r);
-    std::free(r);
-    return s;
+    std::error_code ec;
+    auto c = std::filesystem::canonical(p, ec);
+    return ec ? p : c.string();
 }
 
 std::string find_library() {
     if (const char* o = std::getenv("SMC_PRELOAD_LIB"); o && *o) {
         std::string p(o);
-        if (p[0] != '/')
+        if (p[0] != '/') {
             fail("SMC_PRELOAD_LIB must be an absolute path (got '" + p + "')");
-        if (!is_file(p))
+        }
+        if (!is_file(p)) {
             fail("SMC_PRELOAD_LIB=" + p + ": no such file");
+        }
         return canonical(p);
     }
     std::vector<std::string> tried;
     if (std::string d = self_dir(); !d.empty()) {
         std::string p = d + "/" SMCR_PRELOAD_RELDIR "/" + kLibName;
-        if (is_file(p))
+        if (is_file(p)) {
             return canonical(p);
+        }
         tried.push_back(p);
     }
-    if (is_file(SMCR_PRELOAD_INSTALLED))
+    if (is_file(SMCR_PRELOAD_INSTALLED)) {
         return SMCR_PRELOAD_INSTALLED;
-    tried.push_back(SMCR_PRELOAD_INSTALLED);
+    }
+    tried.emplace_back(SMCR_PRELOAD_INSTALLED);
     std::string msg = std::string("cannot find ") + kLibName + " (looked at";
-    for (const auto& t : tried)
+    for (const auto& t : tried) {
         msg += " " + t;
+    }
     fail(msg + "); set SMC_PRELOAD_LIB to its path");
 }
 
 std::int64_t size_arg(const char* opt, const char* text) {
     std::int64_t v;
     const char* why = nullptr;
-    if (!smcrun::parse_size(text, &v, &why))
+    if (!smcrun::parse_size(text, &v, &why)) {
         fail(std::string("bad ") + opt + " '" + text + "': " + why);
+    }
     return v;
 }
 
@@ -119,29 +125,33 @@ std::int64_t size_arg(const char* opt, const char* text) {
 void warn_cap(const char* opt, std::int64_t v, const char* sysctl) {
     std::ifstream f(std::string("/proc/sys/net/core/") + sysctl);
     std::int64_t max = 0;
-    if (f >> max && max > 0 && v > max)
+    if (f >> max && max > 0 && v > max) {
         std::cerr << "smc_run: warning: " << opt << " " << v << " exceeds net.core." << sysctl
                   << " (" << max << "); the kernel will cap it (raise it with sysctl -w net.core."
                   << sysctl << "=" << v << ")\n";
+    }
 }
 
 // LD_PRELOAD with our library first, keeping whatever was there (without a second copy of ours).
 std::string preload_value(const std::string& lib) {
     const char* old = std::getenv("LD_PRELOAD");
     std::string out = lib;
-    if (!old)
+    if (!old) {
         return out;
+    }
     std::string cur;
     auto flush = [&] {
-        if (!cur.empty() && cur != lib && canonical(cur) != lib)
+        if (!cur.empty() && cur != lib && canonical(cur) != lib) {
             out += ":" + cur;
+        }
         cur.clear();
     };
     for (const char* p = old; *p; ++p) {
-        if (*p == ':' || *p == ' ')
+        if (*p == ':' || *p == ' ') {
             flush();
-        else
+        } else {
             cur += *p;
+        }
     }
     flush();
     return out;
@@ -150,16 +160,18 @@ std::string preload_value(const std::string& lib) {
 } // namespace
 
 int main(int argc, char** argv) {
-    static const option longopts[] = {
-        {"debug", no_argument, nullptr, 'd'},        {"rcvbuf", required_argument, nullptr, 'r'},
-        {"sndbuf", required_argument, nullptr, 't'}, {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},      {nullptr, 0, nullptr, 0}};
+    static const std::array<option, 6> longopts{{{"debug", no_argument, nullptr, 'd'},
+                                                 {"rcvbuf", required_argument, nullptr, 'r'},
+                                                 {"sndbuf", required_argument, nullptr, 't'},
+                                                 {"help", no_argument, nullptr, 'h'},
+                                                 {"version", no_argument, nullptr, 'V'},
+                                                 {nullptr, 0, nullptr, 0}}};
     bool debug = false;
     std::int64_t rcvbuf = 0, sndbuf = 0;
     opterr = 0;
     int c;
     // '+': options end at the first non-option, so `smc_run prog -d` passes -d to prog.
-    while ((c = getopt_long(argc, argv, "+dr:t:hV", longopts, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "+dr:t:hV", longopts.data(), nullptr)) != -1) {
         switch (c) {
         case 'd':
             debug = true;
@@ -195,23 +207,31 @@ int main(int argc, char** argv) {
     }
 
     std::string lib = find_library();
-    if (lib.find_first_of(": ") != std::string::npos)
+    if (lib.find_first_of(": ") != std::string::npos) {
         fail("the library path '" + lib + "' contains ':' or ' ', which LD_PRELOAD cannot carry");
-    if (sndbuf)
+    }
+    if (sndbuf) {
         warn_cap("-t", sndbuf, "wmem_max");
-    if (rcvbuf)
+    }
+    if (rcvbuf) {
         warn_cap("-r", rcvbuf, "rmem_max");
+    }
 
-    if (setenv("LD_PRELOAD", preload_value(lib).c_str(), 1) != 0)
+    if (setenv("LD_PRELOAD", preload_value(lib).c_str(), 1) != 0) {
         fail(std::string("setenv: ") + std::strerror(errno));
-    if (debug)
+    }
+    if (debug) {
         setenv("SMC_DEBUG", "1", 1);
-    if (sndbuf)
+    }
+    if (sndbuf) {
         setenv("SMC_SNDBUF", std::to_string(sndbuf).c_str(), 1);
-    if (rcvbuf)
+    }
+    if (rcvbuf) {
         setenv("SMC_RCVBUF", std::to_string(rcvbuf).c_str(), 1);
-    if (debug)
+    }
+    if (debug) {
         std::cerr << "smc_run: LD_PRELOAD=" << std::getenv("LD_PRELOAD") << "\n";
+    }
 
     execvp(argv[optind], argv + optind);
     const int err = errno;

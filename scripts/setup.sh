@@ -41,6 +41,17 @@ pkgs=(
 	# VM rig
 	qemu-system-x86 busybox-static iproute2 rdma-core ibverbs-utils libibverbs-dev librdmacm-dev
 	perftest procps python3
+	# real programs run under smc_run in the VMs (copied into the guests; the preload suite)
+	redis-server redis-tools
 )
 $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+# The redis-server package enables and starts a system service; we only need its binaries.
+if [ -d /run/systemd/system ]; then
+	$SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
+elif command -v systemctl >/dev/null; then
+	$SUDO systemctl disable redis-server >/dev/null 2>&1 || true # no systemd running: links only
+fi
+if command -v service >/dev/null && [ ! -d /run/systemd/system ]; then
+	$SUDO service redis-server stop >/dev/null 2>&1 || true
+fi
 echo "setup: ok (6.12 kernel: $KV612)"

@@ -5,22 +5,28 @@
 #                with their libraries, the rxe verbs provider, rig-agent          (any kernel)
 #   2. modules   /lib/modules/KV from kernel-prep.sh                              (per kernel)
 #   3. rig       /init, /lib/rig/lib.sh, /lib/rig/bin/*, /lib/rig/scenarios/*.sh  (tests/vm)
-#   4. extra     /lib/smcr/smcr.ko (+ smcr.deps), test programs and tools in /usr/local/bin
-#                (per build)
+#   4. extra     /lib/smcr/smcr.ko (+ smcr.deps), test programs and tools in /usr/local/bin,
+#                the tools' shared objects (libsmc-preload.so) in /usr/local/lib, and host
+#                programs a suite asked for (--host-bin) with their libraries   (per build)
 # Uncompressed: the kernel unpacks it faster than it can gunzip it under TCG.
 #
 # Usage: mkinitramfs.sh --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--tools DIR]
-#                       [--out FILE]
+#                       [--host-bin PATH]... [--out FILE]
 #   --prep DIR      output of kernel-prep.sh (default: runs it into the cache)
 #   --smcr-ko PATH  our module, built for KV (optional)
 #   --progs DIR     every executable file in DIR goes to /usr/local/bin (libraries too if dynamic)
-#   --tools DIR     the same for the userspace tools (smcss, smcstat, smcctl: dynamic C++)
+#   --tools DIR     the same for the userspace tools (smcss, smcstat, smcctl, smc_run: dynamic
+#                   C++); the shared objects in DIR/../lib (libsmc-preload.so) go to /usr/local/lib
+#   --host-bin PATH a program of this host (e.g. /usr/bin/redis-server), copied to the same path
+#                   with its libraries; repeatable. Only the suites that need one ask for it
+#                   (run.sh: "# rig-host-bins:" in the scenario), so other images stay small.
 #   --out FILE      also copy the image there
 set -euo pipefail
 # shellcheck source=lib-host.sh
 . "$(dirname "$0")/lib-host.sh"
 
 KV="" PREP="" SMCR_KO="" PROGS="" TOOLS="" OUT=""
+HOST_BINS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KV=$2; shift 2 ;;
@@ -28,8 +34,9 @@ while [ $# -gt 0 ]; do
 	--smcr-ko) SMCR_KO=$2; shift 2 ;;
 	--progs) PROGS=$2; shift 2 ;;
 	--tools) TOOLS=$2; shift 2 ;;
+	--host-bin) HOST_BINS+=("$2"); shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	*) righ_die "usage: $0 --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--tools DIR] [--out FILE]" ;;
+	*) righ_die "usage: $0 --kernel KV [--prep DIR] [--smcr-ko PATH] [--progs DIR] [--tools DIR] [--host-bin PATH]... [--out FILE]" ;;
 	esac
 done
 [ -n "$KV" ] || righ_die "--kernel KV is required"
@@ -42,6 +49,12 @@ fi
 [ -z "$SMCR_KO" ] || [ -f "$SMCR_KO" ] || righ_die "--smcr-ko $SMCR_KO: no such file"
 [ -z "$PROGS" ] || [ -d "$PROGS" ] || righ_die "--progs $PROGS: no such directory"
 [ -z "$TOOLS" ] || [ -d "$TOOLS" ] || righ_die "--tools $TOOLS: no such directory"
+for b in ${HOST_BINS[@]+"${HOST_BINS[@]}"}; do
+	case "$b" in /*) ;; *) righ_die "--host-bin $b: not an absolute path" ;; esac
+	[ -x "$b" ] || righ_die "--host-bin $b: no such executable on this host"
+done
+TOOLS_LIB=""
+[ -z "$TOOLS" ] || [ ! -d "$TOOLS/../lib" ] || TOOLS_LIB=$(cd "$TOOLS/../lib" && pwd)
 
 C=$RIG_CACHE/initramfs
 mkdir -p "$C"
@@ -123,8 +136,9 @@ fi
 
 # ---- 4. extra: our module and test programs --------------------------------------------------------
 extra_key=$( {
-	righ_hash "$0" ${SMCR_KO:+"$SMCR_KO"} ${PROGS:+"$PROGS"} ${TOOLS:+"$TOOLS"}
-	echo "$KV ${SMCR_KO:+ko} ${PROGS:+progs} ${TOOLS:+tools}"
+	righ_hash "$0" "$RIGH_VMDIR/lib-host.sh" ${SMCR_KO:+"$SMCR_KO"} ${PROGS:+"$PROGS"} ${TOOLS:+"$TOOLS"} ${TOOLS_LIB:+"$TOOLS_LIB"}
+	echo "$KV ${SMCR_KO:+ko} ${PROGS:+progs} ${TOOLS:+tools} ${TOOLS_LIB:+tools-lib}"
+	for b in ${HOST_BINS[@]+"${HOST_BINS[@]}"}; do stat -L -c '%n %s %Y' "$b"; done
 } | sha256sum | cut -c1-16)
 extra_cpio=$C/extra-$KV-$extra_key.cpio
 if [ ! -e "$extra_cpio" ]; then
@@ -163,6 +177,15 @@ if [ ! -e "$extra_cpio" ]; then
 			n=$((n + 1))
 		done < <(find -L "$dir" -maxdepth 1 -type f -perm -u+x -print0)
 		echo "$kind=$n" >>"$st/etc/rig/build-info"
+	done
+	if [ -n "$TOOLS_LIB" ]; then
+		while IFS= read -r -d '' f; do
+			righ_copy_bin "$f" "$st" "/usr/local/lib/$(basename "$f")"
+		done < <(find -L "$TOOLS_LIB" -maxdepth 1 -type f -name '*.so' -print0)
+	fi
+	for b in ${HOST_BINS[@]+"${HOST_BINS[@]}"}; do
+		righ_copy_bin "$b" "$st"
+		echo "host-bin=$b" >>"$st/etc/rig/build-info"
 	done
 	mkcpio "$st" "$extra_cpio"
 	rm -rf "$st"

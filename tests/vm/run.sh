@@ -8,9 +8,10 @@
 #   --mod-a smcr|stock|none   SMC implementation /init loads on VM a (default none)
 #   --mod-b smcr|stock|none   ... on VM b (default: same as a)
 #   --suite NAME[,NAME]  scenarios from tests/vm/scenarios/NAME.sh (default smoke)
-#   --build DIR          build tree: DIR/kmod/KV/smcr.ko, DIR/tests/progs/bin/* and DIR/tools/bin/*
-#                        go into the VMs (default: <repo>/build if it exists; missing parts are
-#                        left out)
+#   --build DIR          build tree: DIR/kmod/KV/smcr.ko, DIR/tests/progs/bin/*, DIR/tools/bin/*
+#                        and DIR/tools/lib/*.so go into the VMs (default: <repo>/build if it
+#                        exists; missing parts are left out). Host programs named by a scenario's
+#                        "# rig-host-bins: PATH..." line, or in $RIG_HOST_BINS, go in as well.
 #   --timeout S          wall-clock limit for the whole run (default 300); qemu is killed after it
 #   --mem MB             memory per VM (default 1024)
 #   --opt KEY=VAL        passed to the scenarios as $RIG_OPT_KEY (repeatable)
@@ -69,6 +70,19 @@ t_run0=$(date +%s.%N)
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---- images --------------------------------------------------------------------------------------
+# Host programs the chosen suites need (a "# rig-host-bins: /usr/bin/x ..." line in the scenario),
+# plus $RIG_HOST_BINS: only those images carry them. A missing one is left out with a warning; the
+# scenario then fails with its own message.
+HOST_BIN_ARGS=()
+for hb in ${RIG_HOST_BINS:-} $(for s in ${SUITES//,/ }; do
+	sed -n 's/^# rig-host-bins:\(.*\)$/\1/p' "$RIGH_VMDIR/scenarios/$s.sh" 2>/dev/null
+done); do
+	if [ -x "$hb" ]; then
+		HOST_BIN_ARGS+=(--host-bin "$hb")
+	else
+		echo "rig: warning: host program $hb is missing (scripts/setup.sh installs it); left out" >&2
+	fi
+done
 for r in "${ROLES[@]}"; do
 	kv=${KV[$r]}
 	args=(--kernel "$kv")
@@ -85,7 +99,7 @@ for r in "${ROLES[@]}"; do
 	fi
 	if [ -n "$progs" ] && [ -d "$progs" ]; then args+=(--progs "$progs"); else progs=""; fi
 	if [ -n "$tools" ] && [ -d "$tools" ]; then args+=(--tools "$tools"); else tools=""; fi
-	IMG[$r]=$("$RIGH_VMDIR/mkinitramfs.sh" "${args[@]}")
+	IMG[$r]=$("$RIGH_VMDIR/mkinitramfs.sh" "${args[@]}" ${HOST_BIN_ARGS[@]+"${HOST_BIN_ARGS[@]}"})
 	echo "rig: vm $r: kernel $kv, mod=${MOD[$r]}, smcr.ko: ${ko:-none}, progs: ${progs:-none}, tools: ${tools:-none}"
 done
 t_prep=$(elapsed "$t_run0")

@@ -5,7 +5,7 @@
 # that netns into AF_SMC sockets; socket(AF_INET[6], SOCK_STREAM, IPPROTO_SMC) does so always.
 # The program used, smcr_tcpcheck, is a dynamically linked plain TCP program: it reports SO_DOMAIN
 # and SO_PROTOCOL of what it got, moves data both ways over loopback and verifies every byte and
-# both checksums. Each test also checks the module's counters (Tcp2SmcConvert, IpprotoSmcCreate,
+# both checksums; busybox httpd + wget (static) serve a file under the sysctl too. Each test also checks the module's counters (Tcp2SmcConvert, IpprotoSmcCreate,
 # SockCreate, fallbacks) and, where sockets are held open, sock_diag.
 # Checked: off = plain TCP; on = AF_SMC (v4 and v6, protocol 0 and 6); other types/protocols
 # untouched; IPPROTO_SMC with the sysctl off; another netns keeps its own setting; kernel sockets
@@ -151,6 +151,23 @@ t_on() {
 		t2_expect IpprotoSmcCreate 0
 }
 
+# static binaries too: busybox httpd serves busybox wget, both converted (no preload involved)
+t_busybox() {
+	local h
+	mkdir -p /tmp/t2.www || return 1
+	dd if=/dev/urandom of=/tmp/t2.www/blob bs=1024 count=3000 2>/dev/null || return 1
+	t2_set 1 || return 1
+	t2_mark
+	h=$(rig_bg "busybox httpd -f -p 127.0.0.1:5402 -h /tmp/t2.www") || return 1
+	rig_check rig_wait_port 5402 20 || { rig_kill "$h" >/dev/null; return 1; }
+	rig_check busybox wget -q -O /tmp/t2.got http://127.0.0.1:5402/blob
+	rig_kill "$h" >/dev/null
+	rig_check test "$(md5sum </tmp/t2.got)" = "$(md5sum </tmp/t2.www/blob)" || return 1
+	rm -rf /tmp/t2.www /tmp/t2.got
+	# httpd's listener and wget's socket (over lo: both ends fall back)
+	t2_expect Tcp2SmcConvert 2 && t2_expect ClntFallback 1 && t2_expect SrvFallback 1
+}
+
 # other types and protocols stay what they are, also with the sysctl on
 t_others() {
 	t2_set 1 || return 1
@@ -292,6 +309,7 @@ t_unload_race() {
 rig_run_test sysctl t_sysctl
 rig_run_test off t_off
 rig_run_test on t_on
+rig_run_test busybox t_busybox
 rig_run_test others t_others
 rig_run_test ipproto_smc t_ipproto_smc
 rig_run_test netns t_netns
@@ -303,4 +321,8 @@ fi
 rig_run_test unload t_unload
 rig_run_test unload_race t_unload_race
 [ -e "$T2S_SYS" ] && t2_set 0
+# leave no RDMA device behind for suites that run after this one in the same VM
+if [ -e "/sys/class/infiniband/$T2S_IBDEV" ]; then
+	rig_run_test rxe_down rig_check rig_rxe_down "$T2S_IBDEV"
+fi
 rig_run_test dmesg rig_check rig_dmesg_check

@@ -6,8 +6,9 @@
  * turned into AF_SMC.
  *
  *   smcr_tcpcheck socket FAMILY TYPE PROTOCOL     (numbers) create one socket, report it
- *   smcr_tcpcheck xfer [-4|-6] [--proto N] [--bytes N] [--hold FILE] [--timeout S]
- *       a listener and a client on loopback, N bytes each way, every byte verified
+ *   smcr_tcpcheck xfer [-4|-6] [--proto N] [--bytes N] [--hold FILE] [--timeout S] [--ulp NAME]
+ *       a listener and a client on loopback, N bytes each way, every byte verified; --ulp sets
+ *       TCP_ULP on the connected client first and reports the answer
  *   smcr_tcpcheck churn [--secs S] [--proto N]
  *       create and close socket(AF_INET, SOCK_STREAM, N) as fast as possible; count the outcomes
  */
@@ -15,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -43,6 +45,10 @@ static const char *ename(int e)
 	case EPIPE: return "EPIPE";
 	case EAGAIN: return "EAGAIN";
 	case ETIMEDOUT: return "ETIMEDOUT";
+	case ENOENT: return "ENOENT";
+	case ENOTCONN: return "ENOTCONN";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EEXIST: return "EEXIST";
 	default: return "other";
 	}
 }
@@ -200,7 +206,7 @@ static int cmd_xfer(int argc, char **argv)
 {
 	int af = AF_INET, proto = 0, timeout = 30, i, lfd, cfd, afd, ldom, cdom, lproto, cproto;
 	uint64_t bytes = 1 << 20;
-	const char *hold = NULL;
+	const char *hold = NULL, *ulp = NULL;
 	struct sockaddr_storage ss = { 0 };
 	socklen_t sl;
 	struct stream up, down, up_rx, down_rx;
@@ -220,8 +226,10 @@ static int cmd_xfer(int argc, char **argv)
 			hold = argv[++i];
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			timeout = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--ulp") && i + 1 < argc)
+			ulp = argv[++i];
 		else {
-			fprintf(stderr, "usage: smcr_tcpcheck xfer [-4|-6] [--proto N] [--bytes N] [--hold FILE] [--timeout S]\n");
+			fprintf(stderr, "usage: smcr_tcpcheck xfer [-4|-6] [--proto N] [--bytes N] [--hold FILE] [--timeout S] [--ulp NAME]\n");
 			return 1;
 		}
 	}
@@ -287,6 +295,13 @@ static int cmd_xfer(int argc, char **argv)
 	set_timeout(afd, timeout);
 	printf("ACCEPTED domain=%d protocol=%d\n", sockopt_int(afd, SO_DOMAIN),
 	       sockopt_int(afd, SO_PROTOCOL));
+	if (ulp) {
+		/* what a kTLS user does after its handshake (no keys: data still flows as is) */
+		if (setsockopt(cfd, IPPROTO_TCP, TCP_ULP, ulp, strlen(ulp)))
+			printf("ULP fail errno=%s (%d)\n", ename(errno), errno);
+		else
+			printf("ULP ok\n");
+	}
 
 	t0 = now();
 	up = (struct stream){ .fd = cfd, .seed = 1, .bytes = bytes };

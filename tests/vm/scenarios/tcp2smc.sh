@@ -10,7 +10,8 @@
 # Checked: off = plain TCP; on = AF_SMC (v4 and v6, protocol 0 and 6); other types/protocols
 # untouched; IPPROTO_SMC with the sysctl off; another netns keeps its own setting; kernel sockets
 # (rds_tcp's listener) untouched; sockets already open untouched; real SMC-R under tcp2smc (rxe on
-# lo); rmmod with converted sockets open (EBUSY, they keep working), after rmmod plain TCP again;
+# lo); TCP_ULP refused on an SMC-R connection (kTLS); rmmod with converted sockets open (EBUSY,
+# they keep working), after rmmod plain TCP again;
 # rmmod/insmod cycles while a program creates sockets as fast as it can.
 #
 # Options: RIG_OPT_T2S_SMCR=0 skips the real SMC-R test, RIG_OPT_T2S_CYCLES (unload cycles, 3).
@@ -263,6 +264,22 @@ t_smcr() {
 	rig_check rig_wait_for 20 t2__freed 2
 }
 
+# a kTLS user under tcp2smc: TCP_ULP "tls" on an SMC-R connection is refused (EINVAL, as
+# upstream), so the program does not believe the kernel encrypts what goes over RDMA; on plain
+# TCP the same call works (the tls module is there)
+t_ulp() {
+	local out
+	rig_check rig_modprobe tls || return 1
+	t2_set 0 || return 1
+	out=$(smcr_tcpcheck xfer --ulp tls)
+	echo "$out" | grep -qx 'ULP ok' || { rig_check false "TCP_ULP on TCP: $out"; return 1; }
+	t2_set 1 || return 1
+	t2_mark
+	t2_xfer 43 0 --ulp tls --bytes 2000000 || return 1
+	rig_check grep -qx 'ULP fail errno=EINVAL (22)' /tmp/t2.xfer || return 1
+	t2_expect SmcrConnStart 2 && t2_expect ClntFallback 0 && t2_expect SrvFallback 0
+}
+
 # rmmod while converted sockets are open: EBUSY, they keep working; afterwards plain TCP again
 t_unload() {
 	local h out
@@ -317,6 +334,7 @@ rig_run_test kernel_socket t_kernel_socket
 rig_run_test already_open t_already_open
 if [ "${RIG_OPT_T2S_SMCR:-1}" = 1 ]; then
 	rig_run_test smcr t_smcr
+	rig_run_test ulp t_ulp
 fi
 rig_run_test unload t_unload
 rig_run_test unload_race t_unload_race

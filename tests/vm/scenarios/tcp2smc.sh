@@ -5,16 +5,18 @@
 # that netns into AF_SMC sockets; socket(AF_INET[6], SOCK_STREAM, IPPROTO_SMC) does so always.
 # The program used, smcr_tcpcheck, is a dynamically linked plain TCP program: it reports SO_DOMAIN
 # and SO_PROTOCOL of what it got, moves data both ways over loopback and verifies every byte and
-# both checksums; busybox httpd + wget (static) serve a file under the sysctl too. Each test also checks the module's counters (Tcp2SmcConvert, IpprotoSmcCreate,
-# SockCreate, fallbacks) and, where sockets are held open, sock_diag.
+# both checksums; static busybox httpd + wget serve a file under the sysctl too. Each test also
+# checks the module's counters (Tcp2SmcConvert, IpprotoSmcCreate, SockCreate, fallbacks) and,
+# where sockets are held open, sock_diag and smcss.
 # Checked: off = plain TCP; on = AF_SMC (v4 and v6, protocol 0 and 6); other types/protocols
 # untouched; IPPROTO_SMC with the sysctl off; another netns keeps its own setting; kernel sockets
 # (rds_tcp's listener) untouched; sockets already open untouched; real SMC-R under tcp2smc (rxe on
 # lo); TCP_ULP refused on an SMC-R connection (kTLS); rmmod with converted sockets open (EBUSY,
-# they keep working), after rmmod plain TCP again;
-# rmmod/insmod cycles while a program creates sockets as fast as it can.
+# they keep working), after rmmod plain TCP again; rmmod/insmod cycles while a program creates
+# sockets as fast as it can (no socket() may fail).
 #
-# Options: RIG_OPT_T2S_SMCR=0 skips the real SMC-R test, RIG_OPT_T2S_CYCLES (unload cycles, 3).
+# Options: RIG_OPT_T2S_SMCR=0 skips the real SMC-R tests (smcr, ulp), RIG_OPT_T2S_CYCLES (unload
+# cycles, 3).
 
 T2S_NS=t2s
 T2S_UEID=SMCR-RIG-TCP2SMC

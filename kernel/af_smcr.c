@@ -854,9 +854,18 @@ static int smcr_setsockopt(struct socket *sock, int level, int optname, sockptr_
 		return rc;
 
 	lock_sock(sk);
-	if (!smc->use_fallback && sk->sk_state == SMCR_INIT && !smc->connect_nonblock) {
-		smcr_mib_inc(sock_net(sk), SMCR_MIB_FB_OPTUNSUPP);
-		smcr_switch_to_fallback(smc, SMCR_DECL_OPTUNSUPP);
+	if (!smc->use_fallback) {
+		if (sk->sk_state == SMCR_INIT && !smc->connect_nonblock) {
+			smcr_mib_inc(sock_net(sk), SMCR_MIB_FB_OPTUNSUPP);
+			smcr_switch_to_fallback(smc, SMCR_DECL_OPTUNSUPP);
+		} else {
+			/*
+			 * As upstream: too late to fall back, and the option cannot apply to an
+			 * SMC connection (a TCP_ULP "tls" on the clcsock would let kTLS users
+			 * believe their data is encrypted while it goes over RDMA in the clear).
+			 */
+			rc = -EINVAL;
+		}
 	}
 	release_sock(sk);
 	return rc;

@@ -25,6 +25,7 @@
 #include <net/tcp.h>
 
 #include "smcr.h"
+#include "replace.h"
 
 /* TCP's own default callbacks, learned once from a throw-away socket (they are not exported). */
 static void (*smcr_tcp_data_ready)(struct sock *sk) __read_mostly;
@@ -67,10 +68,14 @@ static struct smcr_sock *smcr_clc_user(const struct sock *clcsk)
 int smcr_clcsock_create(struct smcr_sock *smc)
 {
 	int family = smcr_is_v6(smc) ? AF_INET6 : AF_INET;
+	struct smcr_replace_bypass bypass;
 	struct socket *clc;
 	int rc;
 
+	/* a user TCP socket in a net.smc.tcp2smc netns: must not become AF_SMC itself */
+	smcr_replace_bypass_begin(&bypass);
 	rc = __sock_create(sock_net(&smc->sk), family, SOCK_STREAM, IPPROTO_TCP, &clc, 0);
+	smcr_replace_bypass_end(&bypass);
 	if (rc)
 		return rc;
 	/* SMC sockets are bigger than TCP's: start with the same buffer defaults as upstream */

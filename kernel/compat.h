@@ -82,4 +82,19 @@ static inline void smcr_want_sol_socket(struct socket *sock)
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * 6.11 made proc_handler take a const table. Our own handlers (sysctl.c) are written against
+ * this macro.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define SMCR_CTL_TABLE_CONST	const
+#else
+#define SMCR_CTL_TABLE_CONST
+#endif
+
+/* IPPROTO_SMC (256) is in 6.11's uapi linux/in.h (replace.c registers it on both kernels). */
+#ifndef IPPROTO_SMC
+#define IPPROTO_SMC		256
+#endif
+
 #endif /* SMCR_COMPAT_H */

@@ -25,6 +25,7 @@
 #include "ib.h"
 #include "core.h"
 #include "report.h"
+#include "replace.h"
 
 u8 smcr_local_systemid[SMCR_SYSTEMID_LEN];
 
@@ -80,6 +81,8 @@ static int __init smcr_init(void)
 	/* make TCP carry the SMC SYN option for sockets that ask for it (tp->syn_smc) */
 	static_branch_enable(&tcp_have_smc);
 	smcr_af_ready();
+	/* last: TCP sockets may become AF_SMC from now on (net.smc.tcp2smc, IPPROTO_SMC) */
+	smcr_replace_init();
 	pr_info("AF_SMC registered (SMC-R, wire-compatible with Linux net/smc)\n");
 	return 0;
 
@@ -104,6 +107,7 @@ out_eid:
 
 static void __exit smcr_exit(void)
 {
+	smcr_replace_exit();	/* first: no socket() is turned into AF_SMC any more */
 	static_branch_disable(&tcp_have_smc);
 	smcr_diag_exit();
 	smcr_nl_ext_exit();

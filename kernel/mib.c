@@ -36,6 +36,8 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_CDC_NOCONN]		= "CdcUnknownToken",
 	[SMCR_MIB_CDC_OLDSEQ]		= "CdcOldSeq",
 	[SMCR_MIB_CDC_PROTOERR]		= "CdcProtoAbort",
+	[SMCR_MIB_TCP2SMC]		= "Tcp2SmcConvert",
+	[SMCR_MIB_IPPROTO_SMC]		= "IpprotoSmcCreate",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

@@ -37,6 +37,8 @@ enum smcr_mib_field {
 	SMCR_MIB_CDC_NOCONN,		/* received CDC messages for an unknown token (dropped) */
 	SMCR_MIB_CDC_OLDSEQ,		/* received CDC messages with an old sequence number */
 	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor or sequence number */
+	SMCR_MIB_TCP2SMC,		/* TCP socket() calls turned into AF_SMC (net.smc.tcp2smc) */
+	SMCR_MIB_IPPROTO_SMC,		/* socket(AF_INET[6], SOCK_STREAM, IPPROTO_SMC) calls */
 	SMCR_MIB_MAX
 };
 

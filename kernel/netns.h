@@ -61,6 +61,7 @@ struct smcr_net_sysctl {
 	int		limit_smc_hs;		/* also the HS_LIMITATION commands */
 	int		smcr_max_send_wr;
 	int		smcr_max_recv_wr;
+	int		tcp2smc;		/* ours: TCP sockets become AF_SMC (replace.c) */
 };
 
 /**

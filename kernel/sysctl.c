@@ -6,6 +6,9 @@
  * 6.12's adds smcr_max_links_per_lgr, smcr_max_conns_per_lgr and limit_smc_hs; later upstream
  * adds smcr_max_send_wr and smcr_max_recv_wr. We offer all ten on both kernels, with upstream's
  * handlers, ranges and defaults (extra entries are invisible to tools that do not know them).
+ *
+ * tcp2smc is ours (0/1, default 0): user TCP sockets of the netns are created as AF_SMC
+ * (replace.c). Writing 1 fails with EOPNOTSUPP when the socket-creation hook is not installed.
  */
 #define pr_fmt(fmt) "smcr: " fmt
 
@@ -14,6 +17,7 @@
 #include <net/net_namespace.h>
 
 #include "compat.h"
+#include "replace.h"
 #include "sysctl.h"
 
 static int smcr_buf_min = SMCR_BUF_MIN;
@@ -24,6 +28,29 @@ static int smcr_conns_min = 16;
 static int smcr_conns_max = 255;
 static int smcr_wr_min = 2;
 static int smcr_wr_max = 2048;
+
+/* net.smc.tcp2smc: 0 or 1, and 1 only while the hook is there to act on it */
+static int smcr_proc_tcp2smc(SMCR_CTL_TABLE_CONST struct ctl_table *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *valp = table->data;
+	int val = READ_ONCE(*valp);
+	struct ctl_table tmp = {
+		.data	= &val,
+		.maxlen	= sizeof(int),
+		.extra1	= SYSCTL_ZERO,
+		.extra2	= SYSCTL_ONE,
+	};
+	int rc;
+
+	rc = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (rc || !write)
+		return rc;
+	if (val && !smcr_replace_active())
+		return -EOPNOTSUPP;
+	WRITE_ONCE(*valp, val);
+	return 0;
+}
 
 #define SMCR_SYSCTL_FIELD(f)	((void *)offsetof(struct smcr_net_sysctl, f))
 
@@ -115,6 +142,13 @@ static const struct ctl_table smcr_sysctl_template[] = {
 		.extra1		= &smcr_wr_min,
 		.extra2		= &smcr_wr_max,
 	},
+	{
+		.procname	= "tcp2smc",
+		.data		= SMCR_SYSCTL_FIELD(tcp2smc),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= smcr_proc_tcp2smc,
+	},
 	{ }	/* sentinel (6.1 needs it; 6.12 is given the count, see compat.h) */
 };
 
@@ -135,6 +169,7 @@ int smcr_sysctl_net_init(struct net *net)
 	v->limit_smc_hs = 0;
 	v->smcr_max_send_wr = SMCR_MAX_SEND_WR_DEFAULT;
 	v->smcr_max_recv_wr = SMCR_MAX_RECV_WR_DEFAULT;
+	v->tcp2smc = 0;
 
 	tab = kmemdup(smcr_sysctl_template, sizeof(smcr_sysctl_template), GFP_KERNEL);
 	if (!tab)

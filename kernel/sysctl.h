@@ -87,6 +87,12 @@ static inline int smcr_sysctl_max_recv_wr(const struct net *net)
 	return READ_ONCE(smcr_sysctl(net)->smcr_max_recv_wr);
 }
 
+/* ours, not upstream's: user TCP sockets of this netns are created as AF_SMC (replace.c) */
+static inline bool smcr_sysctl_tcp2smc(const struct net *net)
+{
+	return READ_ONCE(smcr_sysctl(net)->tcp2smc);
+}
+
 /* netns.c; the directory net/smc collides with a loaded stock module's: main.c registers AF_SMC
  * (which then fails with a clear message) before the per-netns state */
 int smcr_sysctl_net_init(struct net *net);

@@ -23,9 +23,9 @@ namespace {
 constexpr const char* kDir = "/proc/sys/net/smc";
 constexpr const char* kPrefix = "net.smc.";
 
-// Upstream names, ranges and defaults (Documentation/networking/smc-sysctl.rst). A kernel has a
-// subset of them; smcctl shows what the kernel has.
-constexpr std::array<SysctlInfo, 11> kKnown = {{
+// Upstream names, ranges and defaults (Documentation/networking/smc-sysctl.rst), plus smcr.ko's
+// tcp2smc. A kernel has a subset of them; smcctl shows what the kernel has.
+constexpr std::array<SysctlInfo, 12> kKnown = {{
     {"autocorking_size", true, 0, 4294967295LL, "65536", "bytes",
      "writes smaller than this wait for more data before going out (0 disables autocorking)"},
     {"hs_ctrl", false, 0, 0, "", "",
@@ -45,6 +45,8 @@ constexpr std::array<SysctlInfo, 11> kKnown = {{
     {"smcr_max_send_wr", true, 2, 2048, "16", "work requests", "send work requests per SMC-R link"},
     {"smcr_testlink_time", true, 0, 2147483, "30", "seconds",
      "idle time before an SMC-R link is checked with LLC TEST LINK (0 disables)"},
+    {"tcp2smc", true, 0, 1, "0", "",
+     "smcr.ko only: 1 = TCP sockets programs create in this namespace are SMC sockets"},
     {"wmem", true, 16384, 1073741823LL, "65536", "bytes",
      "initial send buffer size of SMC sockets (used up to 512 KiB for SMC-R)"},
 }};

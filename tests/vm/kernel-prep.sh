@@ -23,10 +23,11 @@ OUT=${2:-$RIG_CACHE/kernel/$KV}
 shift $(($# >= 2 ? 2 : 1))
 
 # Base set: virtio NIC, Soft-RoCE (+ crc32_generic: rxe asks the crypto API for "crc32"), verbs
-# userspace (perftest, ibv_*), stock SMC for interop, diag modules for sock_diag users.
+# userspace (perftest, ibv_*), stock SMC for interop, diag modules for sock_diag users; for the
+# tcp2smc suite rds_tcp (an in-kernel TCP user: kernel sockets stay TCP) and tls (kTLS's TCP_ULP).
 read -ra EXTRA <<<"${RIG_EXTRA_MODULES:-}"
 MODULES=(virtio_pci virtio_net ib_core ib_uverbs rdma_rxe crc32_generic smc smc_diag inet_diag tcp_diag
-	udp_diag rdma_ucm "$@" ${EXTRA[@]+"${EXTRA[@]}"})
+	udp_diag rdma_ucm rds_tcp tls "$@" ${EXTRA[@]+"${EXTRA[@]}"})
 
 stamp=$( {
 	stat -c '%n %s %Y' "/boot/vmlinuz-$KV" "/lib/modules/$KV/modules.dep"

@@ -160,7 +160,7 @@ t_conformance() {
 	return $rc
 }
 
-# net.smc.* of our module: all ten, upstream defaults
+# net.smc.* of our module: all ten, upstream defaults; plus our tcp2smc (suite tcp2smc)
 t_sysctl() {
 	local want
 	want="autocorking_size 65536
@@ -172,6 +172,7 @@ smcr_max_links_per_lgr 2
 smcr_max_recv_wr 48
 smcr_max_send_wr 16
 smcr_testlink_time 30
+tcp2smc 0
 wmem 65536"
 	rig_check sh -c "[ \"\$(cd /proc/sys/net/smc && for f in *; do echo \"\$f \$(cat \$f)\"; done)\" = \"$want\" ]" || return 1
 	rig_check sh -c '! echo 2049 >/proc/sys/net/smc/smcr_max_send_wr' || return 1

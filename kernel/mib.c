@@ -36,6 +36,9 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_CDC_NOCONN]		= "CdcUnknownToken",
 	[SMCR_MIB_CDC_OLDSEQ]		= "CdcOldSeq",
 	[SMCR_MIB_CDC_PROTOERR]		= "CdcProtoAbort",
+	[SMCR_MIB_POLICY_RUN]		= "PolicyRun",
+	[SMCR_MIB_POLICY_TCP_CLNT]	= "PolicyTcpClnt",
+	[SMCR_MIB_POLICY_TCP_SRV]	= "PolicyTcpSrv",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

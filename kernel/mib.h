@@ -37,6 +37,9 @@ enum smcr_mib_field {
 	SMCR_MIB_CDC_NOCONN,		/* received CDC messages for an unknown token (dropped) */
 	SMCR_MIB_CDC_OLDSEQ,		/* received CDC messages with an old sequence number */
 	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor or sequence number */
+	SMCR_MIB_POLICY_RUN,		/* SMC policy program runs (policy.c) */
+	SMCR_MIB_POLICY_TCP_CLNT,	/* client connections made plain TCP by the policy */
+	SMCR_MIB_POLICY_TCP_SRV,	/* server connections the policy declined to plain TCP */
 	SMCR_MIB_MAX
 };
 

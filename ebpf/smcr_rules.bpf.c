@@ -76,7 +76,8 @@ static __always_inline int smcr_decide(struct bpf_sock_addr *ctx, struct smcr_wa
 	smcr_policy_unmap(&w->conn);
 
 	bpf_loop(count, smcr_try_rule, w, 0);
-	return w->verdict;
+	/* the callback wrote it through the stack: bound it for the verifier (0 or 1 already) */
+	return w->verdict & 1;
 }
 
 SEC("cgroup/connect4")

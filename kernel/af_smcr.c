@@ -499,7 +499,15 @@ static int smcr_connect(struct socket *sock, struct sockaddr *addr, int alen, in
 		smcr_switch_to_fallback(smc, SMCR_DECL_POLICY);
 		clc = smc->clcsock;
 		release_sock(sk);
-		return clc->ops->connect(clc, addr, alen, flags);
+		rc = clc->ops->connect(clc, addr, alen, flags);
+		if (!rc || rc == -EINPROGRESS) {
+			/* as any fallback: the AF_SMC socket (sock_diag) is no longer INIT */
+			lock_sock(sk);
+			if (sk->sk_state == SMCR_INIT)
+				sk->sk_state = SMCR_ACTIVE;
+			release_sock(sk);
+		}
+		return rc;
 	}
 	smcr_clcsock_copy_settings(smc);
 	smcr_clcsock_set_syn_smc(smc, true);

@@ -348,6 +348,10 @@ std::optional<uint64_t> handle_id(const std::string& path) {
     return id;
 }
 
+std::string rules_text(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " rule" : " rules");
+}
+
 } // namespace
 
 // ---- rules: text and map layout --------------------------------------------------------------
@@ -748,7 +752,7 @@ Status Policy::add(const PolicyRule& r, std::optional<std::size_t> before) {
             if (*before < 1 || *before > rules.size() + 1) {
                 return Error::make(Errc::range,
                                    "there is no rule " + std::to_string(*before) + " (" +
-                                       std::to_string(rules.size()) + " rules)",
+                                       rules_text(rules.size()) + ")",
                                    ERANGE);
             }
             at = *before - 1;
@@ -763,7 +767,7 @@ Status Policy::del(std::size_t index) {
         if (index < 1 || index > rules.size()) {
             return Error::make(Errc::not_found,
                                "there is no rule " + std::to_string(index) + " (" +
-                                   std::to_string(rules.size()) + " rules)",
+                                   rules_text(rules.size()) + ")",
                                ENOENT);
         }
         rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(index - 1));
@@ -792,8 +796,9 @@ Status Policy::attach_object(const std::string& path) {
                                                            bpf_object__close);
     if (!obj) {
         const int err = errno;
-        Error e = Error::make(Errc::invalid,
-                              "cannot open BPF object " + path + ": " + std::strerror(err), err);
+        char why[128] = {};
+        libbpf_strerror(err, why, sizeof(why)); // also libbpf's own codes (not an ELF file, ...)
+        Error e = Error::make(Errc::invalid, "cannot open BPF object " + path + ": " + why, err);
         e.message += LogCapture::tail(4);
         return e;
     }

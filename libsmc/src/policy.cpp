@@ -82,7 +82,8 @@ Result<PolicyPrefix> parse_prefix(const std::string& word, const std::string& wh
     return p;
 }
 
-Result<std::pair<uint16_t, uint16_t>> parse_ports(const std::string& word, const std::string& what) {
+Result<std::pair<uint16_t, uint16_t>> parse_ports(const std::string& word,
+                                                  const std::string& what) {
     std::string lo = word;
     std::string hi = word;
     if (auto dash = word.find('-'); dash != std::string::npos) {
@@ -357,8 +358,8 @@ std::string rules_text(std::size_t n) {
 // ---- rules: text and map layout --------------------------------------------------------------
 
 bool PolicyRule::operator==(const PolicyRule& o) const {
-    return side == o.side && dst == o.dst && src == o.src && dport == o.dport &&
-           sport == o.sport && pid == o.pid && cgroup_id == o.cgroup_id && smc == o.smc;
+    return side == o.side && dst == o.dst && src == o.src && dport == o.dport && sport == o.sport &&
+           pid == o.pid && cgroup_id == o.cgroup_id && smc == o.smc;
 }
 
 Result<PolicyRule> parse_policy_rule(std::span<const std::string> words,
@@ -483,8 +484,8 @@ std::string format_policy_rule(const PolicyRule& r) {
         add("pid " + std::to_string(*r.pid));
     }
     if (r.cgroup_id) {
-        add("cgroup " + (r.cgroup_path.empty() ? "id:" + std::to_string(*r.cgroup_id)
-                                               : r.cgroup_path));
+        add("cgroup " +
+            (r.cgroup_path.empty() ? "id:" + std::to_string(*r.cgroup_id) : r.cgroup_path));
     }
     add(std::string("verdict ") + (r.smc ? "smc" : "tcp"));
     return s;
@@ -576,11 +577,10 @@ Result<uint64_t> cgroup_id_of(const std::string& path) {
     if (path.rfind(*mnt + "/", 0) != 0 && path != *mnt) {
         full = *mnt + (path.starts_with("/") ? "" : "/") + path;
     }
-    struct stat st{};
+    struct stat st {};
     if (stat(full.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return Error::make(Errc::not_found, "cgroup: '" + path + "' is not a cgroup (no " + full +
-                                                ")",
-                           ENOENT);
+        return Error::make(Errc::not_found,
+                           "cgroup: '" + path + "' is not a cgroup (no " + full + ")", ENOENT);
     }
     auto id = handle_id(full);
     if (!id) {
@@ -791,9 +791,8 @@ Status Policy::set_default(bool smc) {
 
 Status Policy::attach_object(const std::string& path) {
     LogCapture log;
-    std::unique_ptr<bpf_object, void (*)(bpf_object*)> obj(bpf_object__open_file(path.c_str(),
-                                                                                 nullptr),
-                                                           bpf_object__close);
+    std::unique_ptr<bpf_object, void (*)(bpf_object*)> obj(
+        bpf_object__open_file(path.c_str(), nullptr), bpf_object__close);
     if (!obj) {
         const int err = errno;
         char why[128] = {};
@@ -839,8 +838,8 @@ Status Policy::attach_object(const std::string& path) {
         Error e = bpf_error(err, "loading " + path);
         if (err != EPERM && err != EACCES) {
             e.code = Errc::invalid;
-            e.message = "the kernel refused the programs of " + path + " (" +
-                        std::strerror(err) + "); libbpf said:";
+            e.message = "the kernel refused the programs of " + path + " (" + std::strerror(err) +
+                        "); libbpf said:";
         }
         e.message += LogCapture::tail();
         return e;

@@ -68,10 +68,9 @@ int evaluate(const std::vector<smcr_policy_rule>& rules, int dflt, smcr_policy_c
 }
 
 TEST(PolicyParse, FullRuleRoundTrips) {
-    const std::vector<std::string> words = {"client", "dst",   "10.1.0.0/16", "src",
-                                            "10.2.3.4", "dport", "5000-5999", "sport",
-                                            "80",       "pid",   "77",        "cgroup",
-                                            "/test/a",  "verdict", "tcp"};
+    const std::vector<std::string> words = {
+        "client", "dst", "10.1.0.0/16", "src",    "10.2.3.4", "dport",   "5000-5999", "sport",
+        "80",     "pid", "77",          "cgroup", "/test/a",  "verdict", "tcp"};
     const auto r = must_parse(words);
     EXPECT_EQ(smc::PolicyRule::Side::client, r.side);
     ASSERT_TRUE(r.dst);
@@ -195,8 +194,7 @@ TEST(PolicyMatch, MappedPeersFollowIpv4Rules) {
     const std::vector<smcr_policy_rule> rules = {raw({"dst", "127.0.0.0/8", "verdict", "tcp"})};
     EXPECT_EQ(SMCR_POLICY_VERDICT_TCP,
               evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn6("::ffff:127.0.0.1", 80)));
-    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC,
-              evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn6("::1", 80)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC, evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn6("::1", 80)));
 }
 
 TEST(PolicyMatch, PidAndCgroupOnlyOnTheClient) {
@@ -231,11 +229,16 @@ TEST(PolicyMatch, FirstMatchWinsThenDefault) {
         raw({"dport", "5000-5009", "verdict", "tcp"}),
         raw({"dst", "10.0.0.0/8", "verdict", "smc"}),
     };
-    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC, evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("1.2.3.4", 5001)));
-    EXPECT_EQ(SMCR_POLICY_VERDICT_TCP, evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn4("10.0.0.1", 5002)));
-    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC, evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("10.0.0.1", 6000)));
-    EXPECT_EQ(SMCR_POLICY_VERDICT_TCP, evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("1.2.3.4", 6000)));
-    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC, evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn4("1.2.3.4", 6000)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC,
+              evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("1.2.3.4", 5001)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_TCP,
+              evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn4("10.0.0.1", 5002)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC,
+              evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("10.0.0.1", 6000)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_TCP,
+              evaluate(rules, SMCR_POLICY_VERDICT_TCP, conn4("1.2.3.4", 6000)));
+    EXPECT_EQ(SMCR_POLICY_VERDICT_SMC,
+              evaluate(rules, SMCR_POLICY_VERDICT_SMC, conn4("1.2.3.4", 6000)));
 }
 
 TEST(PolicyState, PackedWord) {

@@ -42,11 +42,11 @@ struct PolicyPrefix {
 struct PolicyRule {
     enum class Side : uint8_t { any, client, server };
     Side side = Side::any;
-    std::optional<PolicyPrefix> dst; ///< peer address
-    std::optional<PolicyPrefix> src; ///< local address
+    std::optional<PolicyPrefix> dst;                    ///< peer address
+    std::optional<PolicyPrefix> src;                    ///< local address
     std::optional<std::pair<uint16_t, uint16_t>> dport; ///< peer port range, inclusive
     std::optional<std::pair<uint16_t, uint16_t>> sport; ///< local port range
-    std::optional<uint32_t> pid;       ///< process (tgid) calling connect()
+    std::optional<uint32_t> pid;                        ///< process (tgid) calling connect()
     std::optional<uint64_t> cgroup_id; ///< cgroup v2 id of the process calling connect()
     std::string cgroup_path;           ///< for display only (not compared)
     bool smc = false;                  ///< verdict: SMC (true) or plain TCP

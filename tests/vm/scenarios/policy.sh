@@ -241,6 +241,10 @@ t_bad() {
 		return 1
 	po_refused 1 "kernel refused.*(R0|should have been in)" \
 		smcctl policy attach "$PO_DIR/bad_ret.o" || return 1
+	# the module's own checks, with programs smcctl never sends (wrong type, wrong attach type,
+	# not BPF, closed fd): EINVAL/EBADF with the kernel's message, the policy unchanged
+	rig_check smcr_policy_raw || return 1
+	rig_note "$(printf '# smcr_policy_raw\n'; smcr_policy_raw)"
 	# the rules still work
 	po_conn client 5670
 }

@@ -27,6 +27,7 @@
 
 #include "smcr.h"
 #include "data.h"
+#include "policy.h"
 #include "stats.h"
 #include "sysctl.h"
 #include "wire/reason.h"
@@ -185,8 +186,12 @@ int smcr_switch_to_fallback(struct smcr_sock *smc, u32 reason)
 	if (!smc->use_fallback) {
 		smc->fallback_rsn = reason;
 		WRITE_ONCE(smc->use_fallback, true);
-		/* upstream's GET_FBACK_STATS: every fallback, once per socket (0 is no reason) */
-		smcr_stat_fallback(sock_net(&smc->sk), smc->is_child, reason);
+		/*
+		 * upstream's GET_FBACK_STATS: every fallback, once per socket (0 is no reason);
+		 * a policy verdict is no fallback and is counted apart (policy.c)
+		 */
+		if (reason != SMCR_DECL_POLICY)
+			smcr_stat_fallback(sock_net(&smc->sk), smc->is_child, reason);
 	}
 	smcr_swap_file(smc);
 	/* pollers of the AF_SMC socket re-poll and now reach TCP */
@@ -489,6 +494,21 @@ static int smcr_connect(struct socket *sock, struct sockaddr *addr, int alen, in
 		goto out;
 	}
 
+	if (smcr_policy_connect_tcp(smc, addr, alen)) {
+		/* the SMC policy chose TCP: no SMC option in the SYN, TCP from the start */
+		smcr_switch_to_fallback(smc, SMCR_DECL_POLICY);
+		clc = smc->clcsock;
+		release_sock(sk);
+		rc = clc->ops->connect(clc, addr, alen, flags);
+		if (!rc || rc == -EINPROGRESS) {
+			/* as any fallback: the AF_SMC socket (sock_diag) is no longer INIT */
+			lock_sock(sk);
+			if (sk->sk_state == SMCR_INIT)
+				sk->sk_state = SMCR_ACTIVE;
+			release_sock(sk);
+		}
+		return rc;
+	}
 	smcr_clcsock_copy_settings(smc);
 	smcr_clcsock_set_syn_smc(smc, true);
 	smcr_clcsock_hooks_install_client(smc);

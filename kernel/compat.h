@@ -97,4 +97,15 @@ static inline void smcr_want_sol_socket(struct socket *sock)
 #define IPPROTO_SMC		256
 #endif
 
+/*
+ * SMC policy (policy.c): the context of a BPF_PROG_TYPE_CGROUP_SOCK_ADDR program. 6.7 added
+ * struct bpf_sock_addr_kern.uaddrlen (the address length, which programs of AF_UNIX hooks may
+ * change); 6.1's context has no length.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define smcr_sock_addr_set_len(ctx, len)	((ctx)->uaddrlen = (len))
+#else
+#define smcr_sock_addr_set_len(ctx, len)	do { (void)(len); } while (0)
+#endif
+
 #endif /* SMCR_COMPAT_H */

@@ -27,6 +27,7 @@
 #include "core.h"
 #include "eid.h"
 #include "ib.h"
+#include "policy.h"
 
 /* Receive results besides a message length. */
 #define SMCR_CLC_NOT_CLC	(-ENOMSG)	/* stream does not start with a CLC eyecatcher */
@@ -53,6 +54,8 @@ static void smcr_count_fallback(struct smcr_sock *smc, u32 reason)
 	case SMCR_DECL_CNFERR:
 		f = SMCR_MIB_FB_CLCERR;
 		break;
+	case SMCR_DECL_POLICY:
+		return;	/* not a fallback: counted by the policy (policy.c) */
 	default:
 		f = SMCR_MIB_FB_OTHER;
 		break;
@@ -690,7 +693,11 @@ static bool smcr_listen_process(struct smcr_sock *child, u8 *buf)
 		kfree(msg);
 		return true;
 	}
-	if (rc == 0 && hdr.type == SMCR_CLC_PROPOSAL) {
+	if (rc == 0 && hdr.type == SMCR_CLC_PROPOSAL && smcr_policy_accept_tcp(child)) {
+		/* the SMC policy chose TCP for this peer: decline its Proposal */
+		smcr_mib_inc(net, SMCR_MIB_PROP_RCVD);
+		reason = SMCR_DECL_POLICY;
+	} else if (rc == 0 && hdr.type == SMCR_CLC_PROPOSAL) {
 		smcr_mib_inc(net, SMCR_MIB_PROP_RCVD);
 		rc = smcr_srv_rdma(child, buf, &msg->prop);
 		kfree(msg);

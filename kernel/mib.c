@@ -38,6 +38,9 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_CDC_PROTOERR]		= "CdcProtoAbort",
 	[SMCR_MIB_TCP2SMC]		= "Tcp2SmcConvert",
 	[SMCR_MIB_IPPROTO_SMC]		= "IpprotoSmcCreate",
+	[SMCR_MIB_POLICY_RUN]		= "PolicyRun",
+	[SMCR_MIB_POLICY_TCP_CLNT]	= "PolicyTcpClnt",
+	[SMCR_MIB_POLICY_TCP_SRV]	= "PolicyTcpSrv",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

@@ -39,6 +39,9 @@ enum smcr_mib_field {
 	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor or sequence number */
 	SMCR_MIB_TCP2SMC,		/* TCP socket() calls turned into AF_SMC (net.smc.tcp2smc) */
 	SMCR_MIB_IPPROTO_SMC,		/* socket(AF_INET[6], SOCK_STREAM, IPPROTO_SMC) calls */
+	SMCR_MIB_POLICY_RUN,		/* SMC policy program runs (policy.c) */
+	SMCR_MIB_POLICY_TCP_CLNT,	/* client connections made plain TCP by the policy */
+	SMCR_MIB_POLICY_TCP_SRV,	/* server connections the policy declined to plain TCP */
 	SMCR_MIB_MAX
 };
 

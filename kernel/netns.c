@@ -13,6 +13,7 @@
 #include "mib.h"
 #include "netns.h"
 #include "pnet.h"
+#include "policy.h"
 #include "stats.h"
 #include "sysctl.h"
 
@@ -43,6 +44,7 @@ out_mib:
 
 static void __net_exit smcr_net_exit(struct net *net)
 {
+	smcr_policy_net_exit(net);
 	smcr_sysctl_net_exit(net);
 	smcr_stats_net_exit(net);
 	smcr_mib_net_exit(net);

@@ -74,6 +74,8 @@ struct smcr_pnettable {
 	struct list_head	list;
 };
 
+struct bpf_prog;
+
 struct smcr_net {
 	struct smcr_mib __percpu	*mib;		/* /proc/net/smcr_stat (mib.c) */
 	struct smcr_stats __percpu	*stats;		/* upstream GET_STATS (stats.c) */
@@ -83,6 +85,7 @@ struct smcr_net {
 	struct ctl_table_header		*sysctl_hdr;
 	struct ctl_table		*sysctl_table;
 	struct smcr_pnettable		pnettable;	/* SMC_PNETID (pnet.c) */
+	struct bpf_prog __rcu		*policy[2];	/* SMC policy, [0] IPv4 [1] IPv6 (policy.c) */
 };
 
 extern unsigned int smcr_net_id;

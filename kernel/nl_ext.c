@@ -13,12 +13,13 @@
 #include "main.h"
 #include "mib.h"
 #include "netlink.h"
+#include "policy.h"
 #include "smcr.h"
 #include "stats.h"
 #include "uapi/smcr_ext.h"
 
 /* What this build does; bits are added as the data path arrives. */
-#define SMCR_EXT_FEATURES	SMCR_EXT_F_SMCR_DATA
+#define SMCR_EXT_FEATURES	(SMCR_EXT_F_SMCR_DATA | SMCR_EXT_F_POLICY)
 
 static struct genl_family smcr_ext_nl_family;
 
@@ -92,9 +93,35 @@ static int smcr_ext_get_info(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Requests carry no attributes. */
+static int smcr_ext_policy_get(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct smcr_nl_dmp_ctx *ctx = smcr_nl_ctx(cb);
+	void *hdr;
+
+	if (ctx->pos[0])
+		return skb->len;
+	hdr = smcr_ext_msg(skb, cb, SMCR_EXT_CMD_POLICY_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (smcr_policy_nl_fill(skb, sock_net(skb->sk))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	ctx->pos[0] = 1;
+	return skb->len;
+}
+
+/* Requests carry no attributes ... */
 static const struct nla_policy smcr_ext_policy[SMCR_EXT_A_MAX + 1] = {
 	[SMCR_EXT_A_PAD ... SMCR_EXT_A_MAX] = { .type = NLA_REJECT },
+};
+
+/* ... except POLICY_SET: the program file descriptors */
+static const struct nla_policy smcr_ext_policy_set[SMCR_EXT_A_MAX + 1] = {
+	[SMCR_EXT_A_PAD ... SMCR_EXT_A_MAX] = { .type = NLA_REJECT },
+	[SMCR_EXT_A_POLICY_FD4]	= { .type = NLA_S32 },
+	[SMCR_EXT_A_POLICY_FD6]	= { .type = NLA_S32 },
 };
 
 static const struct genl_ops smcr_ext_ops[] = {
@@ -105,6 +132,19 @@ static const struct genl_ops smcr_ext_ops[] = {
 	},
 	{ .cmd = SMCR_EXT_CMD_GET_MIB,	.dumpit = smcr_ext_get_mib },
 	{ .cmd = SMCR_EXT_CMD_GET_INFO,	.dumpit = smcr_ext_get_info },
+	{
+		.cmd = SMCR_EXT_CMD_POLICY_SET,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = smcr_policy_nl_set,
+		.policy = smcr_ext_policy_set,
+		.maxattr = SMCR_EXT_A_MAX,
+	},
+	{
+		.cmd = SMCR_EXT_CMD_POLICY_CLEAR,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = smcr_policy_nl_clear,
+	},
+	{ .cmd = SMCR_EXT_CMD_POLICY_GET, .dumpit = smcr_ext_policy_get },
 };
 
 static struct genl_family smcr_ext_nl_family __ro_after_init = {

@@ -36,6 +36,7 @@ static const struct smcr_reason_info smcr_reasons[] = {
 	{ SMCR_DECL_MAX_DMB,	"MAX_DMB",	"SMC-D DMB limit reached" },
 	{ SMCR_DECL_NOROUTE,	"NOROUTE",	"SMC-Rv2: no route to the peer" },
 	{ SMCR_DECL_NOINDIRECT,	"NOINDIRECT",	"SMC-Rv2: direct/indirect route mismatch" },
+	{ SMCR_DECL_POLICY,	"POLICY",	"plain TCP chosen by the SMC policy (eBPF)" },
 	{ SMCR_DECL_SYNCERR,	"SYNCERR",	"link group out of sync" },
 	{ SMCR_DECL_PEERDECL,	"PEERDECL",	"peer declined during the handshake" },
 	{ SMCR_DECL_INTERR,	"INTERR",	"internal error" },

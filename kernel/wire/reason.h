@@ -54,6 +54,12 @@ extern "C" {
 #define SMCR_DECL_MAX_DMB	0x030d0000u	/* SMC-D DMB limit reached */
 #define SMCR_DECL_NOROUTE	0x030e0000u	/* SMC-Rv2: no route to the peer */
 #define SMCR_DECL_NOINDIRECT	0x030f0000u	/* SMC-Rv2: direct/indirect mismatch */
+/*
+ * smcr's own code, not upstream's: the local SMC policy (eBPF, SMCR_EXT_CMD_POLICY_SET) chose plain
+ * TCP for this connection. Chosen far above upstream's configuration codes; a peer that does not
+ * know it shows it as an unknown peer diagnosis.
+ */
+#define SMCR_DECL_POLICY	0x03f00000u	/* refused by the local SMC policy */
 #define SMCR_DECL_SYNCERR	0x04000000u	/* link group out of sync */
 #define SMCR_DECL_PEERDECL	0x05000000u	/* the peer sent a Decline */
 #define SMCR_DECL_INTERR	0x09990000u	/* internal error */

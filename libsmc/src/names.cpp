@@ -166,6 +166,9 @@ std::string mode_description(const Socket& s) {
     if (s.fallback_reason == 0) {
         return d;
     }
+    if (s.fallback_reason == SMCR_DECL_POLICY) {
+        return d + " (policy: the SMC policy chose plain TCP)";
+    }
     d += " (fallback: " + reason_phrase(s.fallback_reason);
     if (s.peer_diagnosis != 0 && s.peer_diagnosis != s.fallback_reason) {
         d += "; peer: " + reason_phrase(s.peer_diagnosis);

@@ -26,6 +26,7 @@ constexpr Known kKnown[] = {
     {0x03070000, "DIFFPREFIX"}, {0x03080000, "GETVLANERR"}, {0x03090000, "ISMVLANERR"},
     {0x030a0000, "NOACTLINK"},  {0x030b0000, "NOSRVLINK"},  {0x030c0000, "VERSMISMAT"},
     {0x030d0000, "MAX_DMB"},    {0x030e0000, "NOROUTE"},    {0x030f0000, "NOINDIRECT"},
+    {0x03f00000, "POLICY"},  // smcr's own (SMC policy verdict), not upstream's
     {0x04000000, "SYNCERR"},    {0x05000000, "PEERDECL"},   {0x09990000, "INTERR"},
     {0x09990001, "ERR_RTOK"},   {0x09990002, "ERR_RDYLNK"}, {0x09990003, "ERR_REGBUF"},
 };

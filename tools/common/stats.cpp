@@ -21,7 +21,7 @@ uint64_t mib_value(const smc::MibCounters& mib, const std::string& name) {
 json side_json(const SideCounts& c) {
     return {{"smcr_v1", c.smcr_v1},     {"smcr_v2", c.smcr_v2}, {"smcd_v1", c.smcd_v1},
             {"smcd_v2", c.smcd_v2},     {"smc", c.smc()},       {"handshake_errors", c.hs_errors},
-            {"fallbacks", c.fallbacks}, {"total", c.total()}};
+            {"fallbacks", c.fallbacks}, {"policy_tcp", c.policy_tcp}, {"total", c.total()}};
 }
 
 json buffer_json(const smc::TechStats& t, bool tx) {
@@ -81,6 +81,11 @@ Summary summarize(const Snapshot& s) {
         sum.client.fallbacks = mib_value(*s.mib, "ClntFallback");
         sum.server.fallbacks = mib_value(*s.mib, "SrvFallback");
         sum.from_mib = true;
+    }
+    if (s.mib) {
+        // smcr's SMC policy verdicts: counted apart from fallbacks (stock smc has none)
+        sum.client.policy_tcp = mib_value(*s.mib, "PolicyTcpClnt");
+        sum.server.policy_tcp = mib_value(*s.mib, "PolicyTcpSrv");
     }
     return sum;
 }

@@ -38,9 +38,10 @@ struct SideCounts {
     uint64_t smcd_v2 = 0;
     uint64_t hs_errors = 0;
     uint64_t fallbacks = 0;
+    uint64_t policy_tcp = 0; ///< made plain TCP by the SMC policy (smcr; not fallbacks)
     [[nodiscard]] uint64_t smc() const { return smcr_v1 + smcr_v2 + smcd_v1 + smcd_v2; }
-    /// Everything the side handled: SMC successes + handshake errors + TCP fallbacks.
-    [[nodiscard]] uint64_t total() const { return smc() + hs_errors + fallbacks; }
+    /// Everything the side handled: SMC successes + handshake errors + TCP fallbacks + policy.
+    [[nodiscard]] uint64_t total() const { return smc() + hs_errors + fallbacks + policy_tcp; }
 };
 
 struct Summary {

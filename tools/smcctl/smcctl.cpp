@@ -38,14 +38,15 @@ smc::SmcNetlink open_gen_netlink() {
 
 namespace {
 
-// Objects in help order. (Selection policy will be one more line here.)
-const std::array<Object, 6> kObjects = {{
+// Objects in help order.
+const std::array<Object, 7> kObjects = {{
     {"info", info_commands(), "what the SMC module reports about itself"},
     {"ueid", ueid_commands(), "user EIDs (SMC-Rv2 needs the same one on both hosts)"},
     {"seid", seid_commands(), "the system EID (s390 ISM only)"},
     {"pnet", pnet_commands(), "the PNET table: which RDMA port serves which netdev"},
     {"sysctl", sysctl_commands(), "net.smc.* settings of this network namespace"},
     {"hs-limit", hslimit_commands(), "handshake limitation default of new listeners"},
+    {"policy", policy_commands(), "eBPF policy: which connections use SMC (smcr only)"},
 }};
 
 constexpr const char* kUsageHead = R"(Usage: smcctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]
@@ -66,6 +67,7 @@ Examples:
   smcctl ueid add SMCR-TEST           SMC-Rv2 needs a UEID (the same on both hosts)
   smcctl pnet add NET1 interface eth0 ib rxe0 port 1
   smcctl sysctl set wmem 262144
+  smcctl policy add dport 5000-5999 verdict tcp   plain TCP to those ports
   smcctl -j info
 )";
 

@@ -53,6 +53,7 @@ std::span<const Command> seid_commands();
 std::span<const Command> pnet_commands();
 std::span<const Command> sysctl_commands();
 std::span<const Command> hslimit_commands();
+std::span<const Command> policy_commands();
 
 } // namespace smcctl
 

@@ -128,6 +128,9 @@ void print_connections(const Snapshot& s, const Options& o) {
         row("handshake errors", sum.client.hs_errors, sum.server.hs_errors, true);
     }
     row("TCP fallbacks", sum.client.fallbacks, sum.server.fallbacks, true);
+    if (s.mib) {
+        row("TCP by policy", sum.client.policy_tcp, sum.server.policy_tcp, true);
+    }
     if (s.stats) {
         row("total handled", sum.client.total(), sum.server.total(), true);
     }

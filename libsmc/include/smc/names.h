@@ -54,7 +54,8 @@ std::vector<ReasonInfo> all_reasons();
 /// "PEERNOSMC, peer did not ..." — name and explanation in one phrase.
 std::string reason_phrase(uint32_t code);
 /// The text smcss prints for a socket's mode: "SMCR", or "TCP (fallback: NAME, text)" with
-/// "; peer: NAME, text" when the peer sent a diagnosis different from the local reason.
+/// "; peer: NAME, text" when the peer sent a diagnosis different from the local reason; a
+/// connection the SMC policy made plain TCP (smcr's reason POLICY) is "TCP (policy: ...)".
 std::string mode_description(const Socket& s);
 
 /// shutdown bits as ss prints them: "<->", "<--", "-->", "---".

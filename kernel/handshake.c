@@ -653,6 +653,21 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	rc = smcr_clc_expect(child, buf, msg, SMCR_CLC_CONFIRM);
 	if (rc < 0)
 		goto drop;
+	if (rc == SMCR_DECL_PEERDECL && msg->decl.first_contact && !first_contact) {
+		/*
+		 * The client does not know the group we reused (its link went down): a Decline with
+		 * the first-contact bit, Linux's sync error. End the group here too, so the next
+		 * connection starts a new one instead of running into the same decline.
+		 */
+		struct smcr_lgr *stale = child->conn.lgr;
+
+		refcount_inc(&stale->refs);
+		smcr_conn_abandon(child, false);
+		smcr_lgr_terminate(stale, false);
+		smcr_lgr_put(stale);
+		reason = rc;
+		goto decline;
+	}
 	if (rc) {
 		reason = rc;
 		goto decline_conn;

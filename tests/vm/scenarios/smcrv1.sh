@@ -13,7 +13,8 @@
 # v1 connection as SMC-R and smcstat shows only v1 link groups; negotiation with v2 enabled
 # (IPv4 -> v2, IPv6 -> v1: SMC-Rv2 is IPv4 only); PNET table: a matching entry keeps SMC-R, an
 # entry pairing eth0 with another PNET id or with an absent RDMA device makes the client decline
-# with 0x03030000 (NOSMCDEV) and fall back cleanly, and the same on the server side (peer).
+# with 0x03030000 (NOSMCDEV) and fall back cleanly, and the same on the server side (peer); a
+# client whose prefix is not on the server's netdev gets a Decline with 0x03070000 (DIFFPREFIX).
 
 V1_PORT=5501
 V1_UEID=SMCR-V1-TEST-UEID
@@ -199,6 +200,28 @@ t_pnet() {
 	v1_expect ab 4 1
 }
 
+# SMC-Rv1 needs the client's prefix on the server's netdev: with the client's source address in
+# 10.77.1.0/24 and the server's in 10.77.2.0/24 (on-link routes) the server declines DIFFPREFIX
+v1_prefix_cmd() { # LOCAL REMOTE: add LOCAL/24 to eth0, route REMOTE's /24 on-link from it
+	echo "/bin/ip addr add $1/24 dev eth0 && /bin/ip route add ${2%.*}.0/24 dev eth0 src $1"
+}
+t_prefix() {
+	local n0 n1 p0 p1 h
+	eval "$(v1_prefix_cmd 10.77.1.1 10.77.2.2)" || { rig_check false "addresses here"; return 1; }
+	rig_check rig_peer "$(v1_prefix_cmd 10.77.2.2 10.77.1.1)" || return 1
+	rig_check rig_wait_for 20 rig_rxe_gid rxe0 10.77.1.1 >/dev/null || return 1
+	n0=$(v1_fback clnt 0x05000000) p0=$(v1_pfback srv 0x03070000)
+	h=$(rig_peer_bg "smcr_xfer server --family smc --port $V1_PORT --count 1 --timeout 60") || return 1
+	rig_peer_wait_port $V1_PORT 20 >/dev/null || return 1
+	rig_check smcr_xfer client --family smc --addr 10.77.2.2 --port $V1_PORT \
+		--bytes 1M --both --wsize random --timeout 60 || return 1
+	rig_peer_wait "$h" 90 >/dev/null || { rig_check false "peer server"; return 1; }
+	n1=$(v1_fback clnt 0x05000000) p1=$(v1_pfback srv 0x03070000)
+	rig_log "client PEERDECL ${n0:-0} -> ${n1:-0}; peer server DIFFPREFIX ${p0:-0} -> ${p1:-0}"
+	rig_check test "$((${n1:-0} - ${n0:-0}))" = 1 || return 1
+	rig_check test "$((${p1:-0} - ${p0:-0}))" = 1
+}
+
 t_dmesg() { rig_check rig_dmesg_check && rig_check rig_peer rig_dmesg_check; }
 
 if rig_role a; then
@@ -213,6 +236,7 @@ if rig_role a; then
 		rig_run_test diag t_diag
 		rig_run_test negotiate t_negotiate
 		rig_run_test pnet t_pnet
+		rig_run_test prefix t_prefix
 		rig_run_test dmesg t_dmesg
 	fi
 fi

@@ -124,15 +124,18 @@ v1_lgr_versions() { # the version column of smcstat's link groups, one line each
 	smcstat 2>/dev/null | awk '/^Link groups/ { f = 1; next } f && NF == 0 { f = 0 } f && $1 != "LG-ID" { print $7 }'
 }
 t_diag() {
-	local h hc vers
+	local h hc vers out
 	h=$(rig_peer_bg "smcr_xfer server --family smc --port $V1_PORT --count 1 --timeout 120") || return 1
 	rig_peer_wait_port $V1_PORT 20 >/dev/null || return 1
-	hc=$(rig_bg "smcr_xfer client --family smc --addr $RIG_PEER_IP4 --port $V1_PORT --bytes 24M --both --wsize 64K --timeout 120") ||
+	hc=$(rig_bg "smcr_xfer client --family smc --addr $RIG_PEER_IP4 --port $V1_PORT --bytes 12M --both --wsize 64K --timeout 120") ||
 		{ rig_peer_kill "$h" >/dev/null; return 1; }
 	rig_check rig_wait_for 30 v1_smcss_smcr || { rig_kill "$hc" >/dev/null; rig_peer_kill "$h" >/dev/null; return 1; }
 	rig_log "smcss -R: $(smcss -R mode smcr 2>&1 | tr '\n' '|')"
-	rig_check rig_wait "$hc" 150 >/dev/null || return 1
-	rig_peer_wait "$h" 60 >/dev/null || { rig_check false "peer server"; return 1; }
+	if ! rig_check rig_wait "$hc" 150 >/dev/null; then
+		rig_log "peer server: $(rig_peer_wait "$h" 60 2>&1 | tail -n 3 | tr '\n' '|')"
+		return 1
+	fi
+	out=$(rig_peer_wait "$h" 60 2>&1) || { rig_check false "peer server: $out"; return 1; }
 	vers=$(v1_lgr_versions | sort | uniq -c | tr '\n' ' ')
 	rig_log "link group versions (count version): $vers"
 	rig_check test -n "$(v1_lgr_versions)" || return 1

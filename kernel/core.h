@@ -4,7 +4,8 @@
  * and the contracts between the files that own them:
  *
  *   lgr.c        link groups: create/find/reuse/linger/free; connection tokens; buffer pools
- *   handshake.c  CLC v2 Proposal/Accept/Confirm; drives lgr.c and link.c for a new connection
+ *   handshake.c  CLC v1/v2 Proposal/Accept/Confirm; drives lgr.c and link.c for a new connection
+ *   hspath.c     the clcsock's route/netdev/PNET id/prefixes; ib.c picks the RoCE port and GID
  *   link.c       PD, CQs, RC QP and its state machine; RMB memory registration
  *   wr.c         work requests: 48-byte send/receive buffer pools, posting, completions, RX demux
  *   llc.c        LLC protocol on a link: CONFIRM_LINK, TEST_LINK, DELETE_LINK, CONFIRM/DELETE_RKEY,
@@ -108,7 +109,7 @@ enum smcr_qp_state {
 /**
  * struct smcr_link_peer - what a link needs to know about the peer's end (from CLC)
  * @qpn: peer QP number; @psn: peer's initial packet sequence number
- * @gid: peer RoCE v2 GID; @mac: peer MAC (next hop when direct)
+ * @gid: peer RoCE GID (v1 GID for SMC-Rv1, v2 GID for SMC-Rv2); @mac: peer MAC (next hop)
  * @mtu: path MTU (IB_MTU_*), min(local, peer)
  */
 struct smcr_link_peer {
@@ -163,7 +164,7 @@ struct smcr_link {
  * @net: network namespace (link groups are per netns)
  * @id: link group id (unique on this host, multiple of 256: low byte is the link id)
  * @role: our role
- * @smc_version: 2 (SMC-Rv2) — v1 link groups are not implemented yet
+ * @smc_version: 1 (SMC-Rv1: v1 LLC, keyed by peer system id + GID + MAC) or 2 (SMC-Rv2)
  * @peer_systemid: the peer's system id from CLC
  * @peer_os, @peer_release, @peer_hostname: the peer's First Contact Extension
  * @negotiated_eid: the UEID both ends agreed on
@@ -265,9 +266,10 @@ extern struct mutex smcr_lgr_lock;
 extern struct list_head smcr_lgr_list;
 int smcr_lgr_init(void);
 void smcr_lgr_exit(void);
-struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 *peer_systemid);
+struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 *peer_systemid,
+				 u8 smc_version);
 struct smcr_lgr *smcr_lgr_find(struct net *net, enum smcr_role role, const u8 *peer_systemid,
-			       const u8 *peer_gid, u32 peer_qpn);
+			       const u8 *peer_gid, u32 peer_qpn, u8 smc_version, const u8 *peer_mac);
 void smcr_lgr_put(struct smcr_lgr *lgr);
 int smcr_conn_register(struct smcr_sock *smc, struct smcr_lgr *lgr);
 struct smcr_buf *smcr_buf_get(struct smcr_lgr *lgr, bool is_rmb, int bytes);

@@ -27,7 +27,9 @@
 #include "core.h"
 #include "eid.h"
 #include "ib.h"
+#include "hspath.h"
 #include "policy.h"
+#include "wire/negotiate.h"
 
 /* Receive results besides a message length. */
 #define SMCR_CLC_NOT_CLC	(-ENOMSG)	/* stream does not start with a CLC eyecatcher */
@@ -170,7 +172,7 @@ static int smcr_clc_recv(struct smcr_sock *smc, u8 *buf, struct smcr_clc_hdr *hd
 	return rc ? rc : hdr->length;
 }
 
-/* ---- SMC-Rv2: Proposal / Accept / Confirm --------------------------------------------------- */
+/* ---- SMC-R v1 and v2: Proposal / Accept / Confirm --------------------------------------------- */
 
 /*
  * SMC-R is offered and accepted by default, as upstream does. rdma=0 makes smcr behave like a
@@ -187,22 +189,6 @@ static DEFINE_MUTEX(smcr_clnt_lgr_pending);
 static DEFINE_MUTEX(smcr_srv_lgr_pending);
 module_param_named(rdma, smcr_rdma_enabled, bool, 0644);
 MODULE_PARM_DESC(rdma, "Offer and accept SMC-R (default: on; 0 = behave as a host without RDMA devices)");
-
-/*
- * What we need for SMC-Rv2 on this connection: an IPv4 clcsock, at least one UEID, and a local
- * RoCE v2 GID for the clcsock's source address on an active port.
- */
-static int smcr_find_local_v2(struct smcr_sock *smc, struct smcr_ib_gid *gid)
-{
-	struct sockaddr_in sin;
-
-	if (!READ_ONCE(smcr_rdma_enabled) || smcr_is_v6(smc) || !smcr_ueid_count())
-		return -ENODEV;
-	if (kernel_getsockname(smc->clcsock, (struct sockaddr *)&sin) < 0 ||
-	    sin.sin_family != AF_INET)
-		return -ENODEV;
-	return smcr_ib_find_v2_gid(sock_net(&smc->sk), sin.sin_addr.s_addr, gid);
-}
 
 /* Send buffer and RMB for a new connection of @lgr, and the connection's token in it. */
 static u32 smcr_conn_setup(struct smcr_sock *smc, struct smcr_lgr *lgr)
@@ -242,7 +228,7 @@ static void smcr_fill_accept_confirm(struct smcr_sock *smc, struct smcr_clc_acce
 	struct smcr_link *lnk = conn->lnk;
 
 	ac->type = type;
-	ac->version = SMCR_CLC_V2;
+	ac->version = conn->lgr->smc_version >= 2 ? SMCR_CLC_V2 : SMCR_CLC_V1;
 	ac->first_contact = first_contact;
 	memcpy(ac->sys_id, smcr_local_systemid, SMCR_CLC_SYSTEMID_LEN);
 	memcpy(ac->gid, lnk->gid, SMCR_CLC_GID_LEN);
@@ -255,6 +241,8 @@ static void smcr_fill_accept_confirm(struct smcr_sock *smc, struct smcr_clc_acce
 	ac->qp_mtu = mtu;
 	ac->rmb_dma_addr = conn->rmb->dma_addr;
 	ac->psn = lnk->psn;
+	if (ac->version < SMCR_CLC_V2)
+		return;		/* v1: 68 bytes, no EID, no First Contact Extension */
 	memcpy(ac->eid, conn->lgr->negotiated_eid, SMCR_CLC_EID_LEN);
 	if (first_contact) {
 		ac->fce.v2_direct = true;
@@ -330,9 +318,7 @@ static int smcr_clc_expect(struct smcr_sock *smc, u8 *buf, struct smcr_clc_msg *
 		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CLC_PROTOERR);
 		return SMCR_DECL_CNFERR;
 	}
-	if (msg->ac.version < SMCR_CLC_V2)
-		return SMCR_DECL_VERSMISMAT;
-	return 0;
+	return 0;	/* the caller checks the version */
 }
 
 /* Give up on SMC-R for this connection: tell the peer (unless it declined) and use TCP. */
@@ -348,44 +334,88 @@ static int smcr_decline_fallback(struct smcr_sock *smc, u32 reason, u8 version)
 	return 0;
 }
 
+/*
+ * The local GIDs a client can propose for @smc: SMC-Rv2 (IPv4 clcsock, a UEID, a RoCE v2 GID) and
+ * SMC-Rv1 (a RoCE v1 GID and a prefix area). Fills the offer part of @prop.
+ *
+ * Return: 0; -ENODEV if neither can be offered; SMCR_DECL_CNFERR if only v1 was possible but the
+ * netdev has no prefix to announce (Linux then declines with CNFERR).
+ */
+static int smcr_clnt_offer(struct smcr_sock *smc, struct smcr_hs_path *path,
+			   struct smcr_clc_proposal *prop, struct smcr_ib_gid *gid_v1,
+			   struct smcr_ib_gid *gid_v2)
+{
+	bool v1, v2;
+
+	if (!READ_ONCE(smcr_rdma_enabled) || smcr_hs_path_get(smc->clcsock, path))
+		return -ENODEV;
+	v2 = READ_ONCE(smcr_v2_enabled) && path->inet4 && !smcr_is_v6(smc) &&
+	     smcr_ueid_count() && !smcr_hs_find_gid(path, SMCR_CLC_V2, gid_v2);
+	v1 = !smcr_hs_find_gid(path, SMCR_CLC_V1, gid_v1);
+	if (v1 && smcr_clc_prefix_fill(prop, path->q.family, path->q.saddr, path->ifa,
+				       path->nifa)) {
+		if (!v2)
+			return SMCR_DECL_CNFERR;
+		v1 = false;
+	}
+	if (!v1 && !v2)
+		return -ENODEV;
+
+	prop->version = SMCR_CLC_V2;	/* Linux always sends a version 2 header */
+	prop->typev1 = v1 ? SMCR_CLC_TYPE_R : SMCR_CLC_TYPE_N;
+	prop->typev2 = v2 ? SMCR_CLC_TYPE_R : SMCR_CLC_TYPE_N;
+	memcpy(prop->sys_id, smcr_local_systemid, SMCR_CLC_SYSTEMID_LEN);
+	if (v1) {
+		memcpy(prop->gid, gid_v1->gid, SMCR_CLC_GID_LEN);
+		memcpy(prop->mac, gid_v1->mac, SMCR_CLC_MAC_LEN);
+	}
+	if (v2) {
+		prop->has_v2_ext = true;
+		prop->eid_cnt = smcr_ueid_copy(prop->ueid, SMCR_CLC_MAX_UEID);
+		memcpy(prop->roce_gid_v2, gid_v2->gid, SMCR_CLC_GID_LEN);
+	}
+	return 0;
+}
+
 /**
- * smcr_clnt_rdma() - client side of SMC-Rv2 after the TCP connect
+ * smcr_clnt_rdma() - client side of SMC-R (v2 preferred, v1) after the TCP connect
  * @smc: socket, lock_sock() held, peer offered SMC
  *
  * Return: 0 when the socket is usable (SMC-R, or a fallback that has been agreed with the peer),
- * -ENODEV when SMC-Rv2 cannot be offered at all (nothing was sent), another negative errno on
+ * -ENODEV when SMC-R cannot be offered at all (nothing was sent), another negative errno on
  * connection errors.
  */
 static int smcr_clnt_rdma(struct smcr_sock *smc)
 {
 	struct smcr_clc_proposal *prop = NULL;
 	struct smcr_clc_msg *msg = NULL;
+	struct smcr_hs_path *path = NULL;
+	struct smcr_ib_gid *gids = NULL, *gid;
 	struct smcr_link_peer peer;
-	struct smcr_ib_gid gid;
 	bool first_contact_locked = false;
+	u8 version = SMCR_CLC_V1;	/* of our Declines until the Accept tells (as Linux on x86) */
 	struct smcr_lgr *lgr;
 	bool first_contact;
 	u8 *buf = NULL;
 	u32 reason;
 	int rc, len;
 
-	if (smcr_find_local_v2(smc, &gid))
-		return -ENODEV;
-
 	rc = -ENOMEM;
 	prop = kzalloc(sizeof(*prop), GFP_KERNEL);
 	msg = kzalloc(sizeof(*msg), GFP_KERNEL);
+	path = kzalloc(sizeof(*path), GFP_KERNEL);
+	gids = kcalloc(2, sizeof(*gids), GFP_KERNEL);	/* [0] v1, [1] v2 */
 	buf = kmalloc(SMCR_CLC_MAX_LEN, GFP_KERNEL);
-	if (!prop || !msg || !buf)
+	if (!prop || !msg || !path || !gids || !buf)
 		goto out;
 
-	prop->version = SMCR_CLC_V2;
-	prop->typev1 = SMCR_CLC_TYPE_N;
-	prop->typev2 = SMCR_CLC_TYPE_R;
-	memcpy(prop->sys_id, smcr_local_systemid, SMCR_CLC_SYSTEMID_LEN);
-	prop->has_v2_ext = true;
-	prop->eid_cnt = smcr_ueid_copy(prop->ueid, SMCR_CLC_MAX_UEID);
-	memcpy(prop->roce_gid_v2, gid.gid, SMCR_CLC_GID_LEN);
+	rc = smcr_clnt_offer(smc, path, prop, &gids[0], &gids[1]);
+	if (rc > 0) {
+		rc = smcr_decline_fallback(smc, rc, version);
+		goto out;
+	}
+	if (rc)
+		goto out;
 	len = smcr_clc_encode_proposal(prop, buf, SMCR_CLC_MAX_LEN);
 	if (len < 0) {
 		rc = len;
@@ -399,39 +429,51 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	if (rc < 0)
 		goto out;
 	if (rc) {
-		rc = smcr_decline_fallback(smc, rc, SMCR_CLC_V2);
+		rc = smcr_decline_fallback(smc, rc, version);
 		goto out;
 	}
+	version = msg->ac.version >= SMCR_CLC_V2 ? SMCR_CLC_V2 : SMCR_CLC_V1;
+	reason = smcr_clnt_check_accept(prop->typev1, prop->typev2, msg->ac.version);
+	if (reason) {
+		rc = smcr_decline_fallback(smc, reason, version);
+		goto out;
+	}
+	gid = version == SMCR_CLC_V2 ? &gids[1] : &gids[0];
 	first_contact = msg->ac.first_contact;
-	if (!smcr_ueid_match(msg->ac.eid)) {
-		rc = smcr_decline_fallback(smc, SMCR_DECL_NOUEID, SMCR_CLC_V2);
+	if (version == SMCR_CLC_V2 && !smcr_ueid_match(msg->ac.eid)) {
+		rc = smcr_decline_fallback(smc, SMCR_DECL_NOUEID, version);
 		goto out;
 	}
-	if (first_contact && !msg->ac.fce.v2_direct) {
+	if (version == SMCR_CLC_V2 && first_contact && !msg->ac.fce.v2_direct) {
 		/* the peer is behind a gateway: routing over RoCE v2 is not implemented */
-		rc = smcr_decline_fallback(smc, SMCR_DECL_NOINDIRECT, SMCR_CLC_V2);
+		rc = smcr_decline_fallback(smc, SMCR_DECL_NOINDIRECT, version);
 		goto out;
 	}
 
 	mutex_lock(&smcr_clnt_lgr_pending);
 	first_contact_locked = first_contact;
 	if (first_contact) {
-		lgr = smcr_lgr_create(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id);
+		lgr = smcr_lgr_create(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id, version);
 		reason = SMCR_DECL_MEM;
 		if (!lgr)
 			goto decline;
-		memcpy(lgr->negotiated_eid, msg->ac.eid, SMCR_CLC_EID_LEN);
-		lgr->peer_os = msg->ac.fce.os_type;
-		lgr->peer_release = msg->ac.fce.release;
-		memcpy(lgr->peer_hostname, msg->ac.fce.hostname, sizeof(lgr->peer_hostname));
-		if (smcr_link_create(&lgr->lnk, lgr, &gid, 0)) {
+		if (version == SMCR_CLC_V2) {
+			memcpy(lgr->negotiated_eid, msg->ac.eid, SMCR_CLC_EID_LEN);
+			lgr->peer_os = msg->ac.fce.os_type;
+			lgr->peer_release = msg->ac.fce.release;
+			memcpy(lgr->peer_hostname, msg->ac.fce.hostname,
+			       sizeof(lgr->peer_hostname));
+		}
+		if (smcr_link_create(&lgr->lnk, lgr, gid, 0)) {
 			smcr_lgr_terminate(lgr, false);
 			smcr_lgr_put(lgr);
 			goto decline;
 		}
 	} else {
+		/* v1 groups are keyed by the peer's system id, GID and MAC; v2 by system id and GID */
 		lgr = smcr_lgr_find(sock_net(&smc->sk), SMCR_ROLE_CLIENT, msg->ac.sys_id,
-				    msg->ac.gid, msg->ac.qpn);
+				    msg->ac.gid, msg->ac.qpn, version,
+				    version == SMCR_CLC_V1 ? msg->ac.mac : NULL);
 		mutex_unlock(&smcr_clnt_lgr_pending);
 		reason = SMCR_DECL_SYNCERR;
 		if (!lgr)
@@ -459,7 +501,7 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	memset(&msg->ac, 0, sizeof(msg->ac));
 	smcr_fill_accept_confirm(smc, &msg->ac, SMCR_CLC_CONFIRM, first_contact,
 				 lgr->lnk.peer.mtu ? lgr->lnk.peer.mtu : lgr->lnk.mtu);
-	if (first_contact) {
+	if (first_contact && version == SMCR_CLC_V2) {
 		msg->ac.gid_cnt = 1;
 		memcpy(msg->ac.gid_list[0], lgr->lnk.gid, SMCR_CLC_GID_LEN);
 	}
@@ -481,25 +523,62 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 		reason = SMCR_DECL_INTERR;
 		goto decline_conn;
 	}
-	smcr_stat_clnt_succ(sock_net(&smc->sk), true);
+	smcr_stat_clnt_succ(sock_net(&smc->sk), version == SMCR_CLC_V2);
 	goto out;
 
 decline_conn:
 	smcr_conn_abandon(smc, first_contact);
 decline:
-	rc = smcr_decline_fallback(smc, reason, SMCR_CLC_V2);
+	rc = smcr_decline_fallback(smc, reason, version);
 out_unlock:
 	if (first_contact_locked)
 		mutex_unlock(&smcr_clnt_lgr_pending);
 out:
 	kfree(buf);
+	kfree(gids);
+	kfree(path);
 	kfree(msg);
 	kfree(prop);
 	return rc;
 }
 
+/*
+ * What the server has for this Proposal: UEID match, RoCE v2 GID (IPv4 only), prefix match and
+ * RoCE v1 GID; then the version to accept (smcr_srv_choose()). Returns the version, 0 with
+ * *@reason set to decline.
+ */
+static u8 smcr_srv_find(struct smcr_sock *child, const struct smcr_clc_proposal *prop,
+			struct smcr_hs_path *path, struct smcr_ib_gid *gid, const u8 **eid,
+			u32 *reason)
+{
+	struct smcr_srv_caps caps = {};
+	bool have_path;
+	u8 version;
+	int i;
+
+	have_path = READ_ONCE(smcr_rdma_enabled) && !smcr_hs_path_get(child->clcsock, path);
+	caps.v2_enabled = READ_ONCE(smcr_v2_enabled);
+	*eid = NULL;
+	for (i = 0; i < prop->eid_cnt && !*eid; i++)
+		if (smcr_ueid_match(prop->ueid[i]))
+			*eid = prop->ueid[i];
+	caps.ueid_match = *eid;
+	if (have_path && prop->typev1 != SMCR_CLC_TYPE_N)
+		caps.prefix_match = smcr_clc_prefix_match(prop, path->ifa, path->nifa);
+	if (have_path && caps.v2_enabled && caps.ueid_match && path->inet4 &&
+	    !smcr_is_v6(child) && smcr_clc_smcr_indicated(prop->typev2))
+		caps.v2_dev = !smcr_hs_find_gid(path, SMCR_CLC_V2, gid);
+	version = smcr_srv_choose(prop, &caps, reason);
+	if (!version && have_path && caps.prefix_match && smcr_clc_smcr_indicated(prop->typev1)) {
+		/* v1 is the choice unless there is no v1 device: look now, choose again */
+		caps.v1_dev = !smcr_hs_find_gid(path, SMCR_CLC_V1, gid);
+		version = smcr_srv_choose(prop, &caps, reason);
+	}
+	return version;
+}
+
 /**
- * smcr_srv_rdma() - server side of SMC-Rv2 after a valid Proposal
+ * smcr_srv_rdma() - server side of SMC-R (v2 preferred, v1) after a valid Proposal
  * @child: the new connection, lock_sock() held
  * @buf: CLC buffer (SMCR_CLC_MAX_LEN bytes)
  * @prop: the client's Proposal
@@ -509,7 +588,9 @@ out:
  */
 static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc_proposal *prop)
 {
-	u8 version = prop->version >= SMCR_CLC_V2 ? SMCR_CLC_V2 : SMCR_CLC_V1;
+	/* Declines go out in the Proposal's version, as Linux's server sends them */
+	u8 decl_version = prop->version >= SMCR_CLC_V2 ? SMCR_CLC_V2 : SMCR_CLC_V1;
+	struct smcr_hs_path *path;
 	struct smcr_clc_msg *msg;
 	struct smcr_link_peer peer;
 	struct smcr_ib_gid gid;
@@ -517,35 +598,30 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	bool first_contact = false;
 	bool locked = false;
 	const u8 *eid = NULL;
+	const u8 *peer_gid;
+	u8 version;
 	u32 reason;
-	int rc, i;
+	int rc;
 
 	msg = kzalloc(sizeof(*msg), GFP_KERNEL);
-	if (!msg)
+	path = kzalloc(sizeof(*path), GFP_KERNEL);
+	if (!msg || !path) {
+		kfree(path);
+		kfree(msg);
 		return -ENOMEM;
+	}
 
 	/* what the client offers and what we have */
-	reason = SMCR_DECL_NOSMCRDEV;
-	if (version < SMCR_CLC_V2 || !smcr_clc_smcr_indicated(prop->typev2))
-		goto decline;	/* SMC-Rv1 is not implemented */
-	reason = SMCR_DECL_NOV2EXT;
-	if (!prop->has_v2_ext)
+	version = smcr_srv_find(child, prop, path, &gid, &eid, &reason);
+	if (!version)
 		goto decline;
-	reason = SMCR_DECL_NOUEID;
-	for (i = 0; i < prop->eid_cnt && !eid; i++)
-		if (smcr_ueid_match(prop->ueid[i]))
-			eid = prop->ueid[i];
-	if (!eid)
-		goto decline;
-	reason = SMCR_DECL_NOSMCRDEV;
-	if (smcr_find_local_v2(child, &gid))
-		goto decline;
+	peer_gid = version == SMCR_CLC_V2 ? prop->roce_gid_v2 : prop->gid;
 
 	mutex_lock(&smcr_srv_lgr_pending);
 	locked = true;
-	lgr = smcr_lgr_find(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id,
-			    prop->roce_gid_v2, 0);
-	if (lgr && lgr->lnk.dev != gid.dev) {
+	lgr = smcr_lgr_find(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id, peer_gid, 0,
+			    version, version == SMCR_CLC_V1 ? prop->mac : NULL);
+	if (lgr && (lgr->lnk.dev != gid.dev || lgr->lnk.port != gid.port)) {
 		smcr_lgr_put(lgr);
 		lgr = NULL;
 	}
@@ -555,10 +631,12 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	} else {
 		first_contact = true;	/* smcr_srv_lgr_pending held until the link is confirmed */
 		reason = SMCR_DECL_MEM;
-		lgr = smcr_lgr_create(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id);
+		lgr = smcr_lgr_create(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id,
+				      version);
 		if (!lgr)
 			goto decline;
-		memcpy(lgr->negotiated_eid, eid, SMCR_CLC_EID_LEN);
+		if (eid && version == SMCR_CLC_V2)
+			memcpy(lgr->negotiated_eid, eid, SMCR_CLC_EID_LEN);
 		if (smcr_link_create(&lgr->lnk, lgr, &gid, 1)) {
 			smcr_lgr_terminate(lgr, false);
 			smcr_lgr_put(lgr);
@@ -578,18 +656,39 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	rc = smcr_clc_expect(child, buf, msg, SMCR_CLC_CONFIRM);
 	if (rc < 0)
 		goto drop;
+	if (rc == SMCR_DECL_PEERDECL && msg->decl.first_contact && !first_contact) {
+		/*
+		 * The client does not know the group we reused (its link went down): a Decline with
+		 * the first-contact bit, Linux's sync error. End the group here too, so the next
+		 * connection starts a new one instead of running into the same decline.
+		 */
+		struct smcr_lgr *stale = child->conn.lgr;
+
+		refcount_inc(&stale->refs);
+		smcr_conn_abandon(child, false);
+		smcr_lgr_terminate(stale, false);
+		smcr_lgr_put(stale);
+		reason = rc;
+		goto decline;
+	}
 	if (rc) {
 		reason = rc;
 		goto decline_conn;
 	}
+	reason = SMCR_DECL_VERSMISMAT;
+	if ((msg->ac.version >= SMCR_CLC_V2) != (version == SMCR_CLC_V2))
+		goto decline_conn;
 	reason = SMCR_DECL_SYNCERR;
 	if (!first_contact && msg->ac.qpn != lgr->lnk.peer.qpn)
 		goto decline_conn;
 	smcr_take_peer_conn(child, &msg->ac);
 	if (first_contact) {
-		lgr->peer_os = msg->ac.fce.os_type;
-		lgr->peer_release = msg->ac.fce.release;
-		memcpy(lgr->peer_hostname, msg->ac.fce.hostname, sizeof(lgr->peer_hostname));
+		if (version == SMCR_CLC_V2) {
+			lgr->peer_os = msg->ac.fce.os_type;
+			lgr->peer_release = msg->ac.fce.release;
+			memcpy(lgr->peer_hostname, msg->ac.fce.hostname,
+			       sizeof(lgr->peer_hostname));
+		}
 		smcr_link_peer_from(&peer, &msg->ac, lgr->lnk.mtu);
 		reason = SMCR_DECL_ERR_RDYLNK;
 		if (smcr_link_rtr(&lgr->lnk, &peer) || smcr_link_rts(&lgr->lnk))
@@ -604,7 +703,8 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	reason = SMCR_DECL_INTERR;
 	if (smcr_conn_start(child))
 		goto decline_conn;
-	smcr_stat_srv_succ(sock_net(&child->sk), true);
+	smcr_stat_srv_succ(sock_net(&child->sk), version == SMCR_CLC_V2);
+	kfree(path);
 	kfree(msg);
 	return 0;
 
@@ -613,12 +713,14 @@ decline_conn:
 decline:
 	if (locked)
 		mutex_unlock(&smcr_srv_lgr_pending);
+	kfree(path);
 	kfree(msg);
-	return smcr_decline_fallback(child, reason, version);
+	return smcr_decline_fallback(child, reason, decl_version);
 drop:
 	smcr_conn_abandon(child, first_contact);
 	if (locked)
 		mutex_unlock(&smcr_srv_lgr_pending);
+	kfree(path);
 	kfree(msg);
 	return rc;
 }

@@ -3,14 +3,18 @@
  * smcr: the RDMA device layer.
  *
  * smcr registers as an ib_client and keeps a list of the RoCE devices, their ports' states and
- * the MAC of the netdev behind each port. Connections pick a local RoCE v2 GID from the GID table
- * on demand (smcr_ib_find_v2_gid()): SMC-Rv2 needs the GID whose IPv4-mapped address is the
- * clcsock's source address, on a netdev of the socket's netns. Soft-RoCE (rxe) only has RoCE v2
- * GIDs and no get_netdev op, so the GID table's netdev is what ties a port to its netdev.
+ * the MAC of the netdev behind each port. Connections pick a local port and GID from the GID
+ * table on demand (smcr_ib_find_gid()), by Linux's rules: the port is the one the PNET table
+ * pairs with the connection's netdev, or else the one whose netdev carries the route; the GID is
+ * a RoCE v2 GID IPv4-mapped to the source address (or in its subnet) for SMC-Rv2, a RoCE v1 GID
+ * for SMC-Rv1. Soft-RoCE (rxe) only has RoCE v2 GIDs and, on 6.1, no get_netdev op (6.1 does not
+ * export ib_device_get_netdev either), so the GID table's netdevs tie a port to its netdev.
  */
 #define pr_fmt(fmt) "smcr: " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <rdma/ib_cache.h>
@@ -19,6 +23,7 @@
 #include "ib.h"
 #include "core.h"
 #include "main.h"
+#include "pnet.h"
 
 #define SMCR_IB_MAX_GIDS	128	/* valid GIDs we look at per device */
 
@@ -188,41 +193,143 @@ static struct ib_client smcr_ib_client = {
 	.remove	= smcr_ib_remove,
 };
 
+/* Is the netdev @ifindex of @net a VLAN device with @vlan_id (0: not a VLAN device)? RCU held. */
+static bool smcr_ib_vlan_ok(struct net *net, int ifindex, u16 vlan_id)
+{
+	struct net_device *ndev = dev_get_by_index_rcu(net, ifindex);
+
+	if (!ndev)
+		return false;
+	if (!is_vlan_dev(ndev))
+		return !vlan_id;
+	return vlan_id && vlan_dev_priv(ndev)->vlan_id == vlan_id;
+}
+
+/* Does an IPv4 address of netdev @ifindex (in @net) have @saddr in its subnet? RCU held. */
+static bool smcr_ib_subnet_ok(struct net *net, int ifindex, __be32 saddr)
+{
+	struct net_device *ndev = dev_get_by_index_rcu(net, ifindex);
+	const struct in_ifaddr *ifa;
+	struct in_device *in_dev;
+
+	in_dev = ndev ? __in_dev_get_rcu(ndev) : NULL;
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (inet_ifa_match(saddr, ifa))
+			return true;
+	return false;
+}
+
+/*
+ * How well GID @e serves query @q: 0 not at all; higher is better. SMC-Rv2: a RoCE v2 GID
+ * IPv4-mapped to the source address (3), or to another address of the route's netdev whose subnet
+ * holds the source address (2, Linux's rule). SMC-Rv1: a RoCE v1 GID on the route's VLAN (3), or
+ * with @q->v1_roce2 a RoCE v2 GID equal to the source address (1, a test substitute).
+ */
+static int smcr_ib_gid_score(const struct smcr_ib_query *q, const struct ib_uverbs_gid_entry *e)
+{
+	const u8 *gid = (const u8 *)e->gid;
+	__be32 v4;
+	int score = 0;
+
+	rcu_read_lock();
+	if (q->version >= 2) {
+		if (e->gid_type != IB_UVERBS_GID_TYPE_ROCE_V2 || q->family != 4 ||
+		    !smcr_gid_is_v4mapped(gid, &v4))
+			goto out;
+		if (!memcmp(&v4, q->saddr, 4))
+			score = 3;
+		else if (e->netdev_ifindex == q->route_ifindex &&
+			 smcr_ib_subnet_ok(q->net, e->netdev_ifindex, *(const __be32 *)q->saddr))
+			score = 2;
+	} else {
+		if (e->gid_type == IB_UVERBS_GID_TYPE_ROCE_V1) {
+			if (smcr_ib_vlan_ok(q->net, e->netdev_ifindex, q->vlan_id))
+				score = 3;
+		} else if (e->gid_type == IB_UVERBS_GID_TYPE_ROCE_V2 && q->v1_roce2) {
+			if (q->family == 4 && smcr_gid_is_v4mapped(gid, &v4) &&
+			    !memcmp(&v4, q->saddr, 4))
+				score = 1;
+			else if (q->family == 6 && !memcmp(gid, q->saddr, 16))
+				score = 1;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return score;
+}
+
+/* May port @port of @dev serve @q: PNET id match, or a GID on the route's netdev? */
+static bool smcr_ib_port_ok(struct smcr_ib_dev *dev, u8 port, const struct smcr_ib_query *q,
+			    const struct ib_uverbs_gid_entry *gids, ssize_t n)
+{
+	struct device *parent = dev->ibdev->dev.parent;
+	u8 pnetid[SMCR_PNETID_MAXLEN];
+	ssize_t i;
+
+	if (dev->ports[port - 1].state != IB_PORT_ACTIVE)
+		return false;
+	if (q->pnet)
+		return !smcr_pnet_find_ib(dev_name(&dev->ibdev->dev),
+					  parent ? dev_name(parent) : NULL, port, pnetid) &&
+		       smcr_pnetid_match(pnetid, q->pnetid);
+	/* the RDMA port whose netdev carries the route (rxe has no get_netdev: its GIDs tell) */
+	for (i = 0; i < n; i++)
+		if (gids[i].port_num == port && gids[i].netdev_ifindex &&
+		    (gids[i].netdev_ifindex == q->route_ifindex ||
+		     gids[i].netdev_ifindex == q->base_ifindex))
+			return true;
+	return false;
+}
+
 /**
- * smcr_ib_find_v2_gid() - find the local RoCE v2 GID for an SMC-Rv2 connection
- * @net: netns of the connection
- * @saddr: the clcsock's IPv4 source address
+ * smcr_ib_find_gid() - choose the local RDMA port and GID for a connection, as Linux does
+ * @q: what the connection needs (see struct smcr_ib_query)
  * @out: filled on success
  *
- * The GID must be of type RoCE v2, IPv4-mapped to @saddr, on an active port, with its netdev in
- * @net.
+ * The port: with a PNET id on the connection's (base) netdev, an active port whose PNET id (from
+ * the PNET table) matches; otherwise an active port with a GID on the route's netdev. Then the
+ * best GID of that port for @q->version (smcr_ib_gid_score()); the first port with one wins.
+ * The GID's netdev must be in @q->net (it gives the MAC).
  *
  * Return: 0, or -ENODEV if there is none.
  */
-int smcr_ib_find_v2_gid(struct net *net, __be32 saddr, struct smcr_ib_gid *out)
+int smcr_ib_find_gid(const struct smcr_ib_query *q, struct smcr_ib_gid *out)
 {
 	struct ib_uverbs_gid_entry *gids;
 	struct smcr_ib_dev *dev;
 	int rc = -ENODEV;
 	ssize_t n, i;
+	u8 port;
 
 	mutex_lock(&smcr_ib_lock);
 	list_for_each_entry(dev, &smcr_ib_devices, list) {
 		n = smcr_ib_gids(dev->ibdev, &gids);
-		for (i = 0; i < n && rc; i++) {
-			u32 port = gids[i].port_num;
-			__be32 addr;
+		for (port = 1; port <= dev->num_ports && rc; port++) {
+			int best = 0, score;
+			ssize_t pick = -1;
 
-			if (gids[i].gid_type != IB_UVERBS_GID_TYPE_ROCE_V2 || port < 1 ||
-			    port > dev->num_ports || dev->ports[port - 1].state != IB_PORT_ACTIVE ||
-			    !smcr_gid_is_v4mapped((u8 *)gids[i].gid, &addr) || addr != saddr ||
-			    !smcr_ifindex_mac(gids[i].netdev_ifindex, net, out->mac))
+			if (!smcr_ib_port_ok(dev, port, q, gids, n))
 				continue;
+			for (i = 0; i < n; i++) {
+				if (gids[i].port_num != port)
+					continue;
+				score = smcr_ib_gid_score(q, &gids[i]);
+				if (score > best &&
+				    smcr_ifindex_mac(gids[i].netdev_ifindex, q->net, out->mac)) {
+					best = score;
+					pick = i;
+				}
+			}
+			if (pick < 0)
+				continue;
+			smcr_ifindex_mac(gids[pick].netdev_ifindex, q->net, out->mac);
 			out->dev = dev;
 			out->port = port;
-			out->index = gids[i].gid_index;
-			out->ifindex = gids[i].netdev_ifindex;
-			memcpy(out->gid, gids[i].gid, sizeof(out->gid));
+			out->index = gids[pick].gid_index;
+			out->ifindex = gids[pick].netdev_ifindex;
+			memcpy(out->gid, gids[pick].gid, sizeof(out->gid));
 			rc = 0;
 		}
 		kfree(gids);

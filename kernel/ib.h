@@ -46,7 +46,7 @@ struct smcr_ib_dev {
 };
 
 /**
- * struct smcr_ib_gid - a usable local RoCE v2 GID, as chosen for a connection
+ * struct smcr_ib_gid - a usable local RoCE GID, as chosen for a connection
  * @dev: device; @port: port number (1-based); @gid: the 16-byte GID; @index: GID table index
  * @mac: MAC of the netdev behind the GID; @ifindex: that netdev's ifindex
  */
@@ -59,12 +59,38 @@ struct smcr_ib_gid {
 	int			ifindex;
 };
 
+/**
+ * struct smcr_ib_query - what a connection needs from the device layer
+ * @net: the connection's netns (the GID's netdev must be in it)
+ * @route_ifindex: the netdev the route to the peer leaves through
+ * @base_ifindex: its base device (the real device of a VLAN; else the same)
+ * @vlan_id: VLAN id of the route's netdev, 0 if it is not a VLAN device
+ * @pnet: the base netdev has a PNET id (@pnetid): only ports with the same PNET id qualify
+ * @pnetid: that PNET id
+ * @version: 1 (SMC-Rv1: RoCE v1 GID) or 2 (SMC-Rv2: RoCE v2 GID, IPv4)
+ * @family: 4 or 6 (of the source address; 4 also for IPv4-mapped IPv6)
+ * @saddr: source address (first 4 bytes for IPv4)
+ * @v1_roce2: SMC-Rv1 may use a RoCE v2 GID equal to the source address (test knob)
+ */
+struct smcr_ib_query {
+	struct net		*net;
+	int			route_ifindex;
+	int			base_ifindex;
+	u16			vlan_id;
+	bool			pnet;
+	u8			pnetid[16];
+	u8			version;
+	int			family;
+	u8			saddr[16];
+	bool			v1_roce2;
+};
+
 extern struct mutex smcr_ib_lock;
 extern struct list_head smcr_ib_devices;
 
 int smcr_ib_init(void);
 void smcr_ib_exit(void);
-int smcr_ib_find_v2_gid(struct net *net, __be32 saddr, struct smcr_ib_gid *out);
+int smcr_ib_find_gid(const struct smcr_ib_query *q, struct smcr_ib_gid *out);
 int smcr_ib_count_active(void);
 
 #endif /* SMCR_IB_H */

@@ -117,10 +117,12 @@ static void smcr_lgr_linger_work(struct work_struct *work)
  * @net: netns of the connection
  * @role: our role
  * @peer_systemid: the peer's system id (8 bytes)
+ * @smc_version: 1 (SMC-Rv1) or 2 (SMC-Rv2): the LLC format and QP layout of the group
  *
  * Return: the group with two references (the list's and the caller's), or NULL.
  */
-struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 *peer_systemid)
+struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 *peer_systemid,
+				 u8 smc_version)
 {
 	struct smcr_lgr *lgr;
 	int i;
@@ -131,7 +133,7 @@ struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 
 	refcount_set(&lgr->refs, 2);
 	lgr->net = get_net(net);
 	lgr->role = role;
-	lgr->smc_version = 2;
+	lgr->smc_version = smc_version >= 2 ? 2 : 1;
 	lgr->id = (u32)atomic_add_return(256, &smcr_lgr_id_ctr);
 	memcpy(lgr->peer_systemid, peer_systemid, sizeof(lgr->peer_systemid));
 	rwlock_init(&lgr->conns_lock);
@@ -157,11 +159,13 @@ struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 
  * @peer_systemid: peer's system id
  * @peer_gid: peer's GID on the link
  * @peer_qpn: client only: the QP number from the server's Accept (0: do not check)
+ * @smc_version: 1 or 2: groups of the other version do not qualify
+ * @peer_mac: SMC-Rv1: the peer's MAC must match too (as Linux); NULL for v2
  *
  * Return: the group with a reference held, or NULL.
  */
 struct smcr_lgr *smcr_lgr_find(struct net *net, enum smcr_role role, const u8 *peer_systemid,
-			       const u8 *peer_gid, u32 peer_qpn)
+			       const u8 *peer_gid, u32 peer_qpn, u8 smc_version, const u8 *peer_mac)
 {
 	struct smcr_lgr *lgr, *found = NULL;
 
@@ -171,7 +175,9 @@ struct smcr_lgr *smcr_lgr_find(struct net *net, enum smcr_role role, const u8 *p
 		    lgr->lnk.state != SMCR_LNK_ACTIVE ||
 		    memcmp(lgr->peer_systemid, peer_systemid, sizeof(lgr->peer_systemid)) ||
 		    memcmp(lgr->lnk.peer.gid, peer_gid, sizeof(lgr->lnk.peer.gid)) ||
-		    (peer_qpn && lgr->lnk.peer.qpn != peer_qpn))
+		    (peer_qpn && lgr->lnk.peer.qpn != peer_qpn) ||
+		    lgr->smc_version != (smc_version >= 2 ? 2 : 1) ||
+		    (peer_mac && memcmp(lgr->lnk.peer.mac, peer_mac, ETH_ALEN)))
 			continue;
 		read_lock_bh(&lgr->conns_lock);
 		if (lgr->conns_num < SMCR_MAX_CONNS_PER_LGR) {

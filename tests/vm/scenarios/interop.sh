@@ -78,6 +78,33 @@ t_many() {
 	rig_check test "$(($(iop_stat ClntFallback) + $(iop_stat SrvFallback)))" = 0
 }
 
+# Our SMC-Rv1 offers as the peer sees them (v1_roce2_gids=1: our client can offer v1 over rxe):
+# a v1+v2 Proposal still ends in SMC-Rv2; a v1-only one (smcr_v2=0) is declined by the peer, which
+# has no RoCE v1 GID, with NOSMCDEV (0x03030000), and both ends fall back cleanly
+iop_fb() { smcr_nlcheck fback | awk -v s="$1" -v c="$2" '$1 == "fback" && $2 == s && $3 == c { n = $4 } END { print n + 0 }'; }
+iop_pfb() { rig_peer smcr_nlcheck fback | awk -v s="$1" -v c="$2" '$1 == "fback" && $2 == s && $3 == c { n = $4 } END { print n + 0 }'; }
+t_offer_v1() {
+	local p=/sys/module/smcr/parameters h c0 c1 s0 s1 v0 v1 rc=0
+	echo 1 >$p/v1_roce2_gids || { rig_check false "v1_roce2_gids"; return 1; }
+	v0=$(smcstat -j | smcr_jsonq .connections.client.smcr_v2)
+	iop_xfer ab || rc=1
+	v1=$(smcstat -j | smcr_jsonq .connections.client.smcr_v2)
+	rig_log "v1+v2 offer: our SMC-Rv2 client connections $v0 -> $v1"
+	rig_check test "$((v1 - v0))" = 1 || rc=1
+	echo 0 >$p/smcr_v2
+	c0=$(iop_fb clnt 0x05000000) s0=$(iop_pfb srv 0x03030000)
+	h=$(rig_peer_bg "smcr_xfer server --family smc --port $IOP_PORT --count 1") || rc=1
+	rig_peer_wait_port $IOP_PORT 20 >/dev/null || rc=1
+	rig_check smcr_xfer client --family smc --addr "$RIG_PEER_IP4" --port $IOP_PORT \
+		--bytes 1M --both --wsize random --timeout 30 || rc=1
+	rig_peer_wait "$h" 60 >/dev/null || { rig_check false "peer server"; rc=1; }
+	c1=$(iop_fb clnt 0x05000000) s1=$(iop_pfb srv 0x03030000)
+	echo 1 >$p/smcr_v2
+	echo 0 >$p/v1_roce2_gids
+	rig_log "v1-only offer: our client PEERDECL $c0 -> $c1, peer server NOSMCDEV $s0 -> $s1"
+	[ "$rc" = 0 ] && rig_check test $((c1 - c0)) = 1 && rig_check test $((s1 - s0)) = 1
+}
+
 t_dmesg() { rig_check rig_dmesg_check; }
 
 if rig_role a; then
@@ -89,6 +116,7 @@ if rig_role a; then
 		rig_run_test client t_client
 		rig_run_test server t_server
 		rig_run_test many t_many
+		rig_run_test offer_v1 t_offer_v1
 		rig_run_test dmesg t_dmesg
 	fi
 fi

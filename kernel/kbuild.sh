@@ -5,7 +5,15 @@ set -eu
 kdir=$1 work=$2 out=$3
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
-cp -a "$src/." "$work/"
+# Copy only what changed, stamped now: a source edited while an earlier build ran must not look
+# older than the object built from its previous content (cp -a kept the source's time stamp).
+(cd "$src" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '.*.cmd' -print) |
+while IFS= read -r f; do
+	if ! cmp -s "$src/$f" "$work/$f"; then
+		mkdir -p "$work/$(dirname "$f")"
+		cp "$src/$f" "$work/$f"
+	fi
+done
 rm -f "$work/CMakeLists.txt" "$work/kbuild.sh"
 if ! make -C "$kdir" M="$work" modules >"$work/build.log" 2>&1; then
 	cat "$work/build.log" >&2

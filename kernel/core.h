@@ -272,6 +272,7 @@ void smcr_lgr_put(struct smcr_lgr *lgr);
 int smcr_conn_register(struct smcr_sock *smc, struct smcr_lgr *lgr);
 struct smcr_buf *smcr_buf_get(struct smcr_lgr *lgr, bool is_rmb, int bytes);
 void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev);	/* NULL: every group */
+void smcr_lgr_terminate_port(struct smcr_ib_dev *dev, u8 port);	/* port went down */
 struct smcr_sock *smcr_lgr_find_conn(struct smcr_lgr *lgr, u32 token);	/* holds the sock */
 void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer);	/* link down / fatal */
 void smcr_conn_unregister(struct smcr_sock *smc);	/* returns buffers, drops lgr ref */

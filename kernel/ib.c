@@ -108,11 +108,19 @@ static void smcr_ib_refresh(struct smcr_ib_dev *dev)
 static void smcr_ib_port_work(struct work_struct *work)
 {
 	struct smcr_ib_dev *dev = container_of(work, struct smcr_ib_dev, port_work);
+	unsigned long lost = 0;
+	unsigned int p;
 
 	mutex_lock(&smcr_ib_lock);
 	dev->port_event_mask = 0;
 	smcr_ib_refresh(dev);
+	for (p = 0; p < dev->num_ports; p++)
+		if (dev->ports[p].state != IB_PORT_ACTIVE)
+			lost |= BIT(p);
 	mutex_unlock(&smcr_ib_lock);
+	/* links on a port that is not active any more are lost (upstream: smcr_port_err) */
+	for_each_set_bit(p, &lost, SMCR_IB_MAX_PORTS)
+		smcr_lgr_terminate_port(dev, p + 1);
 }
 
 /* Port and GID events; may run in atomic context. */

@@ -25,6 +25,7 @@
 #include "ib.h"
 #include "core.h"
 #include "report.h"
+#include "inject.h"
 
 u8 smcr_local_systemid[SMCR_SYSTEMID_LEN];
 
@@ -79,6 +80,7 @@ static int __init smcr_init(void)
 
 	/* make TCP carry the SMC SYN option for sockets that ask for it (tp->syn_smc) */
 	static_branch_enable(&tcp_have_smc);
+	smcr_inject_init();	/* test facility; cannot fail */
 	smcr_af_ready();
 	pr_info("AF_SMC registered (SMC-R, wire-compatible with Linux net/smc)\n");
 	return 0;
@@ -105,6 +107,7 @@ out_eid:
 static void __exit smcr_exit(void)
 {
 	static_branch_disable(&tcp_have_smc);
+	smcr_inject_exit();
 	smcr_diag_exit();
 	smcr_nl_ext_exit();
 	smcr_netlink_exit();

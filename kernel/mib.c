@@ -36,6 +36,10 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_CDC_NOCONN]		= "CdcUnknownToken",
 	[SMCR_MIB_CDC_OLDSEQ]		= "CdcOldSeq",
 	[SMCR_MIB_CDC_PROTOERR]		= "CdcProtoAbort",
+	[SMCR_MIB_WR_RX_UNKNOWN]	= "RxUnknownType",
+	[SMCR_MIB_LLC_BADMSG]		= "LlcBadMsg",
+	[SMCR_MIB_LGR_TERM]		= "LgrTerminated",
+	[SMCR_MIB_CONN_KILLED]		= "SmcrConnKilled",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

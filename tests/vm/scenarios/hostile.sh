@@ -104,6 +104,18 @@ hs_new_conn() {
 	rig_check test "$(hs_delta ClntFallback a)" = "$f0"
 }
 
+# hs_stop HANDLE...: end leftover background programs of a failed test (a: local, b:NAME: peer)
+hs_stop() {
+	local h
+	for h in "$@"; do
+		case "$h" in
+		b:?*) rig_peer_kill "${h#b:}" >/dev/null 2>&1 ;;
+		?*) rig_kill "$h" >/dev/null 2>&1 ;;
+		esac
+	done
+	return 1
+}
+
 # ---- faults that abort the victim connection ----------------------------------------------------
 hs_abort() { # FAULT EXTRA_COUNTER(b)
 	local f=$1 hv hs cv cs ov os ocv ocs rcv rs rccv rccs fired
@@ -120,7 +132,7 @@ hs_abort() { # FAULT EXTRA_COUNTER(b)
 	cs=$(rig_bg "smcr_stream client --addr $RIG_PEER_IP4 --port $HS_PS --bytes 2M --chunk 32K --interval-ms 80 --seed 2 --timeout 60") || return 1
 	cv=$(rig_bg "smcr_stream client --addr $RIG_PEER_IP4 --port $HS_PV --chunk 16K --interval-ms 10 --timeout 60") || return 1
 	sleep 2
-	rig_check sh -c "echo '$f port=$HS_PV' >$HS_INJ" || { rig_kill "$cv" >/dev/null; return 1; }
+	rig_check sh -c "echo '$f port=$HS_PV' >$HS_INJ" || { hs_stop "$cv" "$cs" "b:$hv" "b:$hs"; return 1; }
 	ocv=$(rig_wait "$cv" 40 2>&1); rccv=$?
 	ov=$(rig_peer_wait "$hv" 40 2>&1); rcv=$?
 	ocs=$(rig_wait "$cs" 60 2>&1); rccs=$?
@@ -155,7 +167,7 @@ hs_benign() { # FAULT COUNTER(b)
 	rig_peer_wait_port $HS_PV 20 >/dev/null || { rig_check false "server not listening"; return 1; }
 	cv=$(rig_bg "smcr_stream client --addr $RIG_PEER_IP4 --port $HS_PV --bytes 3M --chunk 32K --interval-ms 40 --seed 3 --timeout 60") || return 1
 	sleep 2
-	rig_check sh -c "echo '$f port=$HS_PV' >$HS_INJ" || { rig_kill "$cv" >/dev/null; return 1; }
+	rig_check sh -c "echo '$f port=$HS_PV' >$HS_INJ" || { hs_stop "$cv" "b:$hv"; return 1; }
 	ocv=$(rig_wait "$cv" 60 2>&1); rccv=$?
 	ov=$(rig_peer_wait "$hv" 60 2>&1); rcv=$?
 	rig_check test "$(hs_fired)" = $((fired + 1)) || return 1
@@ -176,7 +188,7 @@ t_llc_bad_len() { hs_benign llc_bad_len LlcBadMsg; }
 t_llc_malformed() { hs_benign llc_malformed LlcBadMsg; }
 
 # ---- link loss -------------------------------------------------------------------------------------
-hs_lgrs() { smcstat -j 2>/dev/null | smcr_jsonq '.link_groups.#' 2>/dev/null; }
+hs_lgrs() { smcstat -j 2>/dev/null | smcr_jsonq '.link_groups#' 2>/dev/null; }
 hs_no_lgrs() { [ "$(hs_lgrs)" = 0 ]; }
 
 # hs_loss HOW: b streams to a (server); HOW (a shell command) breaks a's link; both sides must
@@ -189,14 +201,14 @@ hs_loss() {
 	hb=$(rig_peer_bg "smcr_stream client --addr $RIG_IP4 --port $HS_PV --chunk 16K --interval-ms 10 --timeout 90") || return 1
 	HS_HB=$hb
 	sleep 3
-	rig_check test "$(hs_lgrs)" = 1 || return 1
+	rig_check test "$(hs_lgrs)" = 1 || { hs_stop "$ha" "b:$hb"; return 1; }
 	t0=$(rig_uptime)
 	rig_log "link loss: $how"
-	eval "$how" || { rig_check false "$how failed"; return 1; }
+	eval "$how" || { rig_check false "$how failed"; hs_stop "$ha" "b:$hb"; return 1; }
 	oa=$(rig_wait "$ha" $HS_LOSS_BOUND 2>&1); ra=$?
 	t1=$(rig_uptime)
 	rig_log "link loss: a's reader ended after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s: $(echo "$oa" | grep '^RESULT')"
-	hs_result "$oa" "$ra" ECONNABORTED "reader (a)" || return 1
+	hs_result "$oa" "$ra" ECONNABORTED "reader (a)" || { hs_stop "b:$hb"; return 1; }
 	rig_check test "$(hs_field bytes "$oa")" -gt 0 || return 1
 	rig_check rig_wait_for 5 hs_no_lgrs || return 1
 	hs_expect LgrTerminated a 1 && hs_expect SmcrConnKilled a 1 || return 1
@@ -210,12 +222,23 @@ hs_loss_peer() {
 	ob=$(rig_peer_wait "$hb" $HS_LOSS_BOUND 2>&1); rb=$?
 	t1=$(rig_uptime)
 	rig_log "link loss: b's writer ended $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after: $(echo "$ob" | grep '^RESULT')"
-	hs_result "$ob" "$rb" ECONNABORTED "writer (b)" || return 1
+	hs_result "$ob" "$rb" ECONNABORTED "writer (b)" || { hs_stop "b:$hb"; return 1; }
 	rig_check test "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a <= '$HS_LOSS_BOUND') }')" = 1 ||
 		return 1
-	rig_check rig_peer "rig_wait_for 10 sh -c \"smcstat -j 2>/dev/null | smcr_jsonq '.link_groups.#' | grep -qx 0\"" ||
+	rig_check rig_peer "rig_wait_for 10 sh -c \"smcstat -j 2>/dev/null | smcr_jsonq '.link_groups#' | grep -qx 0\"" ||
 		return 1
 	hs_expect LgrTerminated b 1 && hs_expect SmcrConnKilled b 1
+}
+
+# both modules reloaded (unload with lingering link groups): the link loss tests start with none
+t_reload() {
+	rig_check rig_unload_smcr || return 1
+	eval "$(hs_setup_cmd smcr)" || { rig_check false "setup again"; return 1; }
+	if [ "$RIG_PEER_MOD" = smcr ]; then
+		rig_check rig_peer rig_unload_smcr || return 1
+		rig_check rig_peer "$(hs_setup_cmd smcr)" || return 1
+	fi
+	rig_check test "$(hs_lgrs)" = 0
 }
 
 t_devdel() {
@@ -238,6 +261,8 @@ t_devdel() {
 }
 
 t_netdown() {
+	# no link group lingering from devdel (the peer could only find it dead by TEST_LINK)
+	t_reload || return 1
 	# eth0 carries the rig's own traffic too: it comes back by itself after 8 s
 	hs_loss "(ip link set eth0 down; sleep 8; ip link set eth0 up) >/dev/null 2>&1 &" || return 1
 	rig_check rig_wait_for 30 rig__port_active rxe0 || return 1
@@ -265,6 +290,7 @@ if rig_role a; then
 			hs_want "$t" && rig_run_test "$t" "t_$t"
 		done
 		if [ "$HS_LOSS" = 1 ]; then
+			rig_run_test reload t_reload
 			hs_want devdel && rig_run_test devdel t_devdel
 			hs_want netdown && rig_run_test netdown t_netdown
 		fi

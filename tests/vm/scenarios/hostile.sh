@@ -23,8 +23,10 @@ HS_PV=5501		# victim connection
 HS_PS=5502		# survivor connection (same link group)
 HS_PN=5503		# a new connection after the fault
 HS_INJ=/sys/kernel/debug/smcr/inject
-HS_LOSS_BOUND=30	# s: QP retry exhaustion (8 x 134 ms) on a sender, at once on the host that
-			# lost its device or port; generous for TCG under load
+HS_LOSS_BOUND=30	# s: at once on the host that lost its device or port; on the peer: a
+			# DELETE_LINK (device removal), an unacknowledged send (8 x 134 ms QP
+			# retries) or TEST_LINK (netdown: smcr_testlink_time 10 s + 2 s); the
+			# netdown test includes its 8 s of eth0 down. Generous for TCG under load
 HS_ONLY=${RIG_OPT_HOSTILE_ONLY:-}
 HS_LOSS=${RIG_OPT_HOSTILE_LOSS:-1}
 
@@ -236,8 +238,10 @@ t_reload() {
 	eval "$(hs_setup_cmd smcr)" || { rig_check false "setup again"; return 1; }
 	if [ "$RIG_PEER_MOD" = smcr ]; then
 		rig_check rig_peer rig_unload_smcr || return 1
-		rig_check rig_peer "$(hs_setup_cmd smcr)" || return 1
+	else
+		rig_check rig_peer "rig_unload_stock && rig_load_stock" || return 1
 	fi
+	rig_check rig_peer "$(hs_setup_cmd "$RIG_PEER_MOD")" || return 1
 	rig_check test "$(hs_lgrs)" = 0
 }
 
@@ -263,6 +267,9 @@ t_devdel() {
 t_netdown() {
 	# no link group lingering from devdel (the peer could only find it dead by TEST_LINK)
 	t_reload || return 1
+	# b may be left with nothing in flight (its window full, a gone) or with sends that the QP
+	# does not complete: then TEST_LINK finds the link dead; 10 s instead of 30 s keeps it short
+	rig_check rig_peer "echo 10 >/proc/sys/net/smc/smcr_testlink_time" || return 1
 	# eth0 carries the rig's own traffic too: it comes back by itself after 8 s
 	hs_loss "(ip link set eth0 down; sleep 8; ip link set eth0 up) >/dev/null 2>&1 &" || return 1
 	rig_check rig_wait_for 30 rig__port_active rxe0 || return 1

@@ -132,6 +132,7 @@ typedef void (*smcr_wr_tx_done_t)(struct smcr_link *lnk, struct smcr_wr_tx_slot 
 struct smcr_link {
 	struct smcr_lgr		*lgr;
 	struct smcr_ib_dev	*dev;
+	bool			dev_held;		/* counted in dev->lnk_cnt */
 	u8			port;
 	u16			gid_index;
 	u8			gid[16];

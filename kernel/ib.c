@@ -163,6 +163,8 @@ static int smcr_ib_add(struct ib_device *ibdev)
 	dev->ibdev = ibdev;
 	dev->num_ports = min_t(u32, rdma_end_port(ibdev), SMCR_IB_MAX_PORTS);
 	INIT_WORK(&dev->port_work, smcr_ib_port_work);
+	atomic_set(&dev->lnk_cnt, 0);
+	init_waitqueue_head(&dev->lnks_deleted);
 	INIT_IB_EVENT_HANDLER(&dev->event_handler, ibdev, smcr_ib_event);
 	ib_register_event_handler(&dev->event_handler);
 
@@ -181,6 +183,14 @@ static void smcr_ib_remove(struct ib_device *ibdev, void *client_data)
 	struct smcr_ib_dev *dev = client_data;
 
 	smcr_lgr_terminate_dev(dev);	/* its link groups end first */
+	/*
+	 * Their links give the device's resources back when their connections are freed (the
+	 * connections' close work does so at once once they are killed): the device may not go
+	 * before (upstream waits the same way in smc_smcr_terminate_all()).
+	 */
+	while (!wait_event_timeout(dev->lnks_deleted, !atomic_read(&dev->lnk_cnt), 10 * HZ))
+		pr_warn("RDMA device %s: waiting for %d links to be released\n",
+			dev_name(&ibdev->dev), atomic_read(&dev->lnk_cnt));
 	ib_unregister_event_handler(&dev->event_handler);
 	cancel_work_sync(&dev->port_work);
 	mutex_lock(&smcr_ib_lock);

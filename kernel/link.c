@@ -23,6 +23,7 @@
 #include <rdma/ib_verbs.h>
 
 #include "core.h"
+#include "ib.h"
 #include "link_int.h"
 
 #define SMCR_QP_MIN_RNR_TIMER	5	/* 0.16 ms, upstream */
@@ -138,6 +139,9 @@ int smcr_link_create(struct smcr_link *lnk, struct smcr_lgr *lgr, const struct s
 	if (IS_ERR(pd))
 		return PTR_ERR(pd);
 	lnk->pd = pd;
+	/* device removal waits until this link gave everything back (smcr_link_destroy) */
+	smcr_ib_dev_link_hold(lnk->dev);
+	lnk->dev_held = true;
 
 	cq = ib_alloc_cq(ibdev, lnk, SMCR_WR_CQ_SIZE, 0, IB_POLL_SOFTIRQ);
 	if (IS_ERR(cq)) {
@@ -306,6 +310,10 @@ void smcr_link_destroy(struct smcr_link *lnk)
 	}
 	WRITE_ONCE(lnk->qp_state, SMCR_QP_RESET);
 	WRITE_ONCE(lnk->state, SMCR_LNK_UNUSED);
+	if (lnk->dev_held) {
+		lnk->dev_held = false;
+		smcr_ib_dev_link_release(lnk->dev);
+	}
 }
 
 /**

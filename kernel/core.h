@@ -290,6 +290,7 @@ int smcr_link_reg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);	/* MR for re
 void smcr_link_unreg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);
 u32 smcr_link_local_lkey(const struct smcr_link *lnk);	/* lkey for sndbuf SGEs */
 void smcr_link_down(struct smcr_link *lnk);	/* any context: fail it, wake waiters, terminate lgr */
+void smcr_link_flush(struct smcr_link *lnk);	/* lgr ends: QP to error, in-flight sends complete */
 
 /* ---- wr.c ------------------------------------------------------------------------------------- */
 int smcr_wr_create(struct smcr_link *lnk);		/* pools; posts receives */

@@ -411,6 +411,7 @@ void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer)
 	if (notify_peer && lgr->lnk.state == SMCR_LNK_ACTIVE)
 		smcr_llc_delete_link(&lgr->lnk, false, SMCR_LLC_DEL_LOST_PATH);
 	smcr_link_down(&lgr->lnk);	/* wakes waiters for send slots and LLC responses */
+	smcr_link_flush(&lgr->lnk);	/* CDCs in flight complete now: their connections can go */
 
 	victims = kcalloc(SMCR_MAX_CONNS_PER_LGR, sizeof(*victims), GFP_KERNEL);
 	read_lock_bh(&lgr->conns_lock);

@@ -68,6 +68,29 @@ void smcr_link_down(struct smcr_link *lnk)
 	smcr_llc_wake(lnk);
 }
 
+/**
+ * smcr_link_flush() - the link group ends: nothing is posted on the link any more, and its QP
+ * goes to the error state, so that the sends still in flight complete (flushed) now
+ * @lnk: link
+ *
+ * Without it they would complete only when the QP is destroyed, which waits for the
+ * connections, whose close waits for those completions. Process context.
+ */
+void smcr_link_flush(struct smcr_link *lnk)
+{
+	struct ib_qp_attr attr = {};
+	enum smcr_qp_state qs;
+
+	if (!lnk->qp)
+		return;
+	smcr_wr_quiesce(lnk);
+	qs = READ_ONCE(lnk->qp_state);
+	if (qs == SMCR_QP_RESET || qs == SMCR_QP_ERR)
+		return;
+	attr.qp_state = IB_QPS_ERR;
+	smcr_link_modify_qp(lnk, &attr, IB_QP_STATE, SMCR_QP_ERR);
+}
+
 /* QP async events; any context. */
 static void smcr_link_qp_event(struct ib_event *ev, void *ctx)
 {

@@ -15,7 +15,10 @@
 #include <net/sock.h>
 
 #include "data.h"
+#include "inject.h"
 #include "mib.h"
+
+#define SMCR_CDC_TOKEN_OFF	4	/* the alert token's offset in a CDC */
 
 struct workqueue_struct *smcr_dp_wq;
 
@@ -78,6 +81,7 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 {
 	struct smcr_conn *conn = &smc->conn;
 	struct smcr_cdc_msg msg = {};
+	u32 wire_len = SMCR_CDC_MSG_LEN;
 	struct smcr_cdc_pend *pend;
 	unsigned int idx;
 	int rc;
@@ -101,6 +105,8 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 	msg.cons = conn->rx_cons;
 	msg.prod_flags = conn->local_tx_flags & SMCR_CDC_PROD_FLAGS_MASK;
 	msg.conn_state_flags = conn->local_tx_state & SMCR_CDC_CONN_STATE_MASK;
+	if (smcr_inject_armed())	/* test facility (inject.c): a hostile peer's CDC */
+		wire_len = smcr_inject_cdc(conn, &msg);
 	rc = smcr_cdc_encode(&msg, buf, SMCR_WR_BUF_SIZE);
 	if (WARN_ON_ONCE(rc != SMCR_CDC_MSG_LEN)) {
 		smcr_wr_tx_put_slot(conn->lnk, slot);
@@ -113,7 +119,7 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 	set_bit(idx, &conn->pend_used);
 	sock_hold(&smc->sk);
 	atomic_inc(&conn->cdc_pend);
-	rc = smcr_wr_tx_send(conn->lnk, slot, SMCR_CDC_MSG_LEN, smcr_cdc_tx_done, pend);
+	rc = smcr_wr_tx_send(conn->lnk, slot, wire_len, smcr_cdc_tx_done, pend);
 	if (rc) {
 		/* not posted: wr.c released the slot, the completion will not run */
 		pend->smc = NULL;
@@ -347,6 +353,26 @@ static void smcr_cdc_rx_msg(struct smcr_sock *smc, const struct smcr_cdc_msg *ms
 	}
 }
 
+/* A malformed CDC of @len bytes for the connection with token @token: abort it. [softirq] */
+static void smcr_cdc_rx_bad(struct smcr_link *lnk, u32 token, u32 len)
+{
+	struct smcr_sock *smc = smcr_lgr_find_conn(lnk->lgr, token);
+
+	if (!smc) {
+		smcr_mib_inc(lnk->lgr->net, SMCR_MIB_CDC_NOCONN);
+		return;
+	}
+	pr_warn_ratelimited("connection %08x: malformed CDC (%u bytes)\n", token, len);
+	bh_lock_sock(&smc->sk);
+	if (!READ_ONCE(smc->conn.killed) &&
+	    !test_bit(SMCR_DP_LOCAL_ABORT, &smc->conn.dp_flags)) {
+		smcr_mib_inc(lnk->lgr->net, SMCR_MIB_CDC_PROTOERR);
+		smcr_close_abort_local(smc);
+	}
+	bh_unlock_sock(&smc->sk);
+	sock_put(&smc->sk);	/* smcr_lgr_find_conn()'s */
+}
+
 /**
  * smcr_cdc_rx() - a CDC message arrived on @lnk (wr.c, softirq)
  * @lnk: the link
@@ -359,13 +385,23 @@ void smcr_cdc_rx(struct smcr_link *lnk, const u8 *buf, u32 len)
 	struct smcr_sock *smc;
 	struct net *net = lnk->lgr->net;
 
-	if (smcr_cdc_decode(buf, len, &msg)) {
+	/*
+	 * Every CDC is exactly 44 bytes (Linux's receive path takes 26..44; every sender, Linux
+	 * included, sends 44). A malformed one that still names one of our connections aborts
+	 * that connection: its cursors cannot be trusted any more.
+	 */
+	if (len != SMCR_CDC_MSG_LEN || smcr_cdc_decode(buf, len, &msg)) {
 		smcr_mib_inc(net, SMCR_MIB_CDC_BADMSG);
+		if (len >= SMCR_CDC_TOKEN_OFF + 4)
+			smcr_cdc_rx_bad(lnk, smcr_get_be32(buf + SMCR_CDC_TOKEN_OFF), len);
 		return;
 	}
 	smc = smcr_lgr_find_conn(lnk->lgr, msg.token);
 	if (!smc) {
+		/* also legitimate: a late CDC for a connection we gave back already */
 		smcr_mib_inc(net, SMCR_MIB_CDC_NOCONN);
+		pr_debug("link %*phN: CDC for unknown token %08x dropped\n", 4, lnk->link_uid,
+			 msg.token);
 		return;
 	}
 	bh_lock_sock(&smc->sk);

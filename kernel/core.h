@@ -133,6 +133,7 @@ typedef void (*smcr_wr_tx_done_t)(struct smcr_link *lnk, struct smcr_wr_tx_slot 
 struct smcr_link {
 	struct smcr_lgr		*lgr;
 	struct smcr_ib_dev	*dev;
+	bool			dev_held;		/* counted in dev->lnk_cnt */
 	u8			port;
 	u16			gid_index;
 	u8			gid[16];
@@ -274,6 +275,7 @@ void smcr_lgr_put(struct smcr_lgr *lgr);
 int smcr_conn_register(struct smcr_sock *smc, struct smcr_lgr *lgr);
 struct smcr_buf *smcr_buf_get(struct smcr_lgr *lgr, bool is_rmb, int bytes);
 void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev);	/* NULL: every group */
+void smcr_lgr_terminate_port(struct smcr_ib_dev *dev, u8 port);	/* port went down */
 struct smcr_sock *smcr_lgr_find_conn(struct smcr_lgr *lgr, u32 token);	/* holds the sock */
 void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer);	/* link down / fatal */
 void smcr_conn_unregister(struct smcr_sock *smc);	/* returns buffers, drops lgr ref */
@@ -290,6 +292,7 @@ int smcr_link_reg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);	/* MR for re
 void smcr_link_unreg_rmb(struct smcr_link *lnk, struct smcr_buf *rmb);
 u32 smcr_link_local_lkey(const struct smcr_link *lnk);	/* lkey for sndbuf SGEs */
 void smcr_link_down(struct smcr_link *lnk);	/* any context: fail it, wake waiters, terminate lgr */
+void smcr_link_flush(struct smcr_link *lnk);	/* lgr ends: QP to error, in-flight sends complete */
 
 /* ---- wr.c ------------------------------------------------------------------------------------- */
 int smcr_wr_create(struct smcr_link *lnk);		/* pools; posts receives */

@@ -113,11 +113,19 @@ static void smcr_ib_refresh(struct smcr_ib_dev *dev)
 static void smcr_ib_port_work(struct work_struct *work)
 {
 	struct smcr_ib_dev *dev = container_of(work, struct smcr_ib_dev, port_work);
+	unsigned long lost = 0;
+	unsigned int p;
 
 	mutex_lock(&smcr_ib_lock);
 	dev->port_event_mask = 0;
 	smcr_ib_refresh(dev);
+	for (p = 0; p < dev->num_ports; p++)
+		if (dev->ports[p].state != IB_PORT_ACTIVE)
+			lost |= BIT(p);
 	mutex_unlock(&smcr_ib_lock);
+	/* links on a port that is not active any more are lost (upstream: smcr_port_err) */
+	for_each_set_bit(p, &lost, SMCR_IB_MAX_PORTS)
+		smcr_lgr_terminate_port(dev, p + 1);
 }
 
 /* Port and GID events; may run in atomic context. */
@@ -160,6 +168,8 @@ static int smcr_ib_add(struct ib_device *ibdev)
 	dev->ibdev = ibdev;
 	dev->num_ports = min_t(u32, rdma_end_port(ibdev), SMCR_IB_MAX_PORTS);
 	INIT_WORK(&dev->port_work, smcr_ib_port_work);
+	atomic_set(&dev->lnk_cnt, 0);
+	init_waitqueue_head(&dev->lnks_deleted);
 	INIT_IB_EVENT_HANDLER(&dev->event_handler, ibdev, smcr_ib_event);
 	ib_register_event_handler(&dev->event_handler);
 
@@ -178,6 +188,14 @@ static void smcr_ib_remove(struct ib_device *ibdev, void *client_data)
 	struct smcr_ib_dev *dev = client_data;
 
 	smcr_lgr_terminate_dev(dev);	/* its link groups end first */
+	/*
+	 * Their links give the device's resources back when their connections are freed (the
+	 * connections' close work does so at once once they are killed): the device may not go
+	 * before (upstream waits the same way in smc_smcr_terminate_all()).
+	 */
+	while (!wait_event_timeout(dev->lnks_deleted, !atomic_read(&dev->lnk_cnt), 10 * HZ))
+		pr_warn("RDMA device %s: waiting for %d links to be released\n",
+			dev_name(&ibdev->dev), atomic_read(&dev->lnk_cnt));
 	ib_unregister_event_handler(&dev->event_handler);
 	cancel_work_sync(&dev->port_work);
 	mutex_lock(&smcr_ib_lock);

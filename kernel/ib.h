@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
+#include <linux/wait.h>
 #include <rdma/ib_verbs.h>
 
 #define SMCR_IB_MAX_PORTS	2	/* SMC uses ports 1 and 2 of a device at most */
@@ -43,7 +44,21 @@ struct smcr_ib_dev {
 	unsigned long		port_event_mask;
 	u8			num_ports;
 	struct smcr_ib_port	ports[SMCR_IB_MAX_PORTS];
+	atomic_t		lnk_cnt;	/* links holding resources of the device */
+	wait_queue_head_t	lnks_deleted;	/* woken when lnk_cnt drops to 0 */
 };
+
+/* A link allocated (smcr_link_create) or released (smcr_link_destroy) resources of @dev. */
+static inline void smcr_ib_dev_link_hold(struct smcr_ib_dev *dev)
+{
+	atomic_inc(&dev->lnk_cnt);
+}
+
+static inline void smcr_ib_dev_link_release(struct smcr_ib_dev *dev)
+{
+	if (atomic_dec_and_test(&dev->lnk_cnt))
+		wake_up_all(&dev->lnks_deleted);
+}
 
 /**
  * struct smcr_ib_gid - a usable local RoCE GID, as chosen for a connection

@@ -17,6 +17,7 @@
 
 #include "smcr.h"
 #include "core.h"
+#include "mib.h"
 #include "wire/llc.h"
 
 DEFINE_MUTEX(smcr_lgr_lock);
@@ -410,10 +411,13 @@ void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer)
 	if (!unlisted)
 		return;	/* somebody else is terminating it */
 	cancel_delayed_work(&lgr->free_work);
+	if (lgr->net)
+		smcr_mib_inc(lgr->net, SMCR_MIB_LGR_TERM);
 
 	if (notify_peer && lgr->lnk.state == SMCR_LNK_ACTIVE)
 		smcr_llc_delete_link(&lgr->lnk, false, SMCR_LLC_DEL_LOST_PATH);
 	smcr_link_down(&lgr->lnk);	/* wakes waiters for send slots and LLC responses */
+	smcr_link_flush(&lgr->lnk);	/* CDCs in flight complete now: their connections can go */
 
 	victims = kcalloc(SMCR_MAX_CONNS_PER_LGR, sizeof(*victims), GFP_KERNEL);
 	read_lock_bh(&lgr->conns_lock);
@@ -424,6 +428,8 @@ void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer)
 	}
 	read_unlock_bh(&lgr->conns_lock);
 	for (i = 0; i < n; i++) {
+		if (lgr->net && !READ_ONCE(victims[i]->conn.killed))
+			smcr_mib_inc(lgr->net, SMCR_MIB_CONN_KILLED);
 		smcr_conn_kill(victims[i], ECONNABORTED);
 		sock_put(&victims[i]->sk);
 	}
@@ -431,15 +437,15 @@ void smcr_lgr_terminate(struct smcr_lgr *lgr, bool notify_peer)
 	smcr_lgr_put(lgr);	/* the list's reference */
 }
 
-/* End every link group on @dev (device removal) or all of them (@dev NULL: module unload). */
-void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev)
+/* End the link groups on @dev port @port (0: any port; @dev NULL: every link group). */
+static void smcr_lgr_terminate_where(struct smcr_ib_dev *dev, u8 port, bool notify_peer)
 {
 	struct smcr_lgr *lgr;
 
 	for (;;) {
 		mutex_lock(&smcr_lgr_lock);
 		list_for_each_entry(lgr, &smcr_lgr_list, list)
-			if (!dev || lgr->lnk.dev == dev)
+			if (!dev || (lgr->lnk.dev == dev && (!port || lgr->lnk.port == port)))
 				break;
 		if (list_entry_is_head(lgr, &smcr_lgr_list, list)) {
 			mutex_unlock(&smcr_lgr_lock);
@@ -447,10 +453,26 @@ void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev)
 		}
 		refcount_inc(&lgr->refs);
 		mutex_unlock(&smcr_lgr_lock);
-		smcr_lgr_terminate(lgr, true);
+		smcr_lgr_terminate(lgr, notify_peer);
 		smcr_lgr_put(lgr);
 	}
+}
+
+/* End every link group on @dev (device removal) or all of them (@dev NULL: module unload). */
+void smcr_lgr_terminate_dev(struct smcr_ib_dev *dev)
+{
+	smcr_lgr_terminate_where(dev, 0, true);
 	flush_workqueue(smcr_lgr_wq);
+}
+
+/*
+ * Port @port of @dev is no longer active (e.g. its netdev went down): its links are lost, and
+ * with one link per group so are their link groups (upstream: smcr_port_err()). The peer cannot
+ * be told over this port. Process context.
+ */
+void smcr_lgr_terminate_port(struct smcr_ib_dev *dev, u8 port)
+{
+	smcr_lgr_terminate_where(dev, port, false);
 }
 
 int smcr_lgr_init(void)

@@ -23,6 +23,7 @@
 #include <rdma/ib_verbs.h>
 
 #include "core.h"
+#include "ib.h"
 #include "link_int.h"
 
 #define SMCR_QP_MIN_RNR_TIMER	5	/* 0.16 ms, upstream */
@@ -65,6 +66,29 @@ void smcr_link_down(struct smcr_link *lnk)
 	WRITE_ONCE(lnk->state, SMCR_LNK_DOWN);
 	smcr_wr_link_down(lnk);
 	smcr_llc_wake(lnk);
+}
+
+/**
+ * smcr_link_flush() - the link group ends: nothing is posted on the link any more, and its QP
+ * goes to the error state, so that the sends still in flight complete (flushed) now
+ * @lnk: link
+ *
+ * Without it they would complete only when the QP is destroyed, which waits for the
+ * connections, whose close waits for those completions. Process context.
+ */
+void smcr_link_flush(struct smcr_link *lnk)
+{
+	struct ib_qp_attr attr = {};
+	enum smcr_qp_state qs;
+
+	if (!lnk->qp)
+		return;
+	smcr_wr_quiesce(lnk);
+	qs = READ_ONCE(lnk->qp_state);
+	if (qs == SMCR_QP_RESET || qs == SMCR_QP_ERR)
+		return;
+	attr.qp_state = IB_QPS_ERR;
+	smcr_link_modify_qp(lnk, &attr, IB_QP_STATE, SMCR_QP_ERR);
 }
 
 /* QP async events; any context. */
@@ -138,6 +162,9 @@ int smcr_link_create(struct smcr_link *lnk, struct smcr_lgr *lgr, const struct s
 	if (IS_ERR(pd))
 		return PTR_ERR(pd);
 	lnk->pd = pd;
+	/* device removal waits until this link gave everything back (smcr_link_destroy) */
+	smcr_ib_dev_link_hold(lnk->dev);
+	lnk->dev_held = true;
 
 	cq = ib_alloc_cq(ibdev, lnk, SMCR_WR_CQ_SIZE, 0, IB_POLL_SOFTIRQ);
 	if (IS_ERR(cq)) {
@@ -306,6 +333,10 @@ void smcr_link_destroy(struct smcr_link *lnk)
 	}
 	WRITE_ONCE(lnk->qp_state, SMCR_QP_RESET);
 	WRITE_ONCE(lnk->state, SMCR_LNK_UNUSED);
+	if (lnk->dev_held) {
+		lnk->dev_held = false;
+		smcr_ib_dev_link_release(lnk->dev);
+	}
 }
 
 /**

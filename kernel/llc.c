@@ -24,6 +24,7 @@
 
 #include "core.h"
 #include "link_int.h"
+#include "mib.h"
 #include "sysctl.h"
 
 #define SMCR_LLC_RXQ_MAX	64	/* requests queued for the worker; more are dropped */
@@ -99,6 +100,12 @@ static bool smcr_llc_link_ok(const struct smcr_link *lnk)
 static bool smcr_llc_is_server(const struct smcr_link *lnk)
 {
 	return lnk->lgr->role == SMCR_ROLE_SERVER;
+}
+
+static void smcr_llc_mib_badmsg(const struct smcr_link *lnk)
+{
+	if (lnk->lgr->net)
+		smcr_mib_inc(lnk->lgr->net, SMCR_MIB_LLC_BADMSG);
 }
 
 void smcr_llc_wake(struct smcr_link *lnk)
@@ -654,6 +661,7 @@ static void smcr_llc_rx_request(struct smcr_llc *llc, struct smcr_llc_qe *qe)
 	atomic64_inc(&llc->cnt.rx_requests);
 	if (smcr_llc_decode(qe->buf, qe->len, &msg)) {
 		atomic64_inc(&llc->cnt.rx_malformed);
+		smcr_llc_mib_badmsg(lnk);
 		pr_warn_ratelimited("link %*phN: malformed LLC message (type %#x, %u bytes) dropped\n",
 				    4, lnk->link_uid, qe->buf[0], qe->len);
 		goto out;
@@ -770,6 +778,7 @@ void smcr_llc_rx(struct smcr_link *lnk, const u8 *buf, u32 len)
 		return;
 	if (smcr_llc_parse_hdr(buf, len, &hdr)) {
 		atomic64_inc(&llc->cnt.rx_malformed);
+		smcr_llc_mib_badmsg(lnk);
 		pr_warn_ratelimited("link %*phN: LLC message with a bad header (%#x, %u bytes) dropped\n",
 				    4, lnk->link_uid, len ? buf[0] : 0, len);
 		return;

@@ -26,6 +26,7 @@
 #include "core.h"
 #include "report.h"
 #include "replace.h"
+#include "inject.h"
 
 u8 smcr_local_systemid[SMCR_SYSTEMID_LEN];
 
@@ -80,6 +81,7 @@ static int __init smcr_init(void)
 
 	/* make TCP carry the SMC SYN option for sockets that ask for it (tp->syn_smc) */
 	static_branch_enable(&tcp_have_smc);
+	smcr_inject_init();	/* test facility; cannot fail */
 	smcr_af_ready();
 	/* last: TCP sockets may become AF_SMC from now on (net.smc.tcp2smc, IPPROTO_SMC) */
 	smcr_replace_init();
@@ -109,6 +111,7 @@ static void __exit smcr_exit(void)
 {
 	smcr_replace_exit();	/* first: no socket() is turned into AF_SMC any more */
 	static_branch_disable(&tcp_have_smc);
+	smcr_inject_exit();
 	smcr_diag_exit();
 	smcr_nl_ext_exit();
 	smcr_netlink_exit();

@@ -41,6 +41,10 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_POLICY_RUN]		= "PolicyRun",
 	[SMCR_MIB_POLICY_TCP_CLNT]	= "PolicyTcpClnt",
 	[SMCR_MIB_POLICY_TCP_SRV]	= "PolicyTcpSrv",
+	[SMCR_MIB_WR_RX_UNKNOWN]	= "RxUnknownType",
+	[SMCR_MIB_LLC_BADMSG]		= "LlcBadMsg",
+	[SMCR_MIB_LGR_TERM]		= "LgrTerminated",
+	[SMCR_MIB_CONN_KILLED]		= "SmcrConnKilled",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

@@ -36,7 +36,13 @@ enum smcr_mib_field {
 	SMCR_MIB_CDC_BADMSG,		/* received CDC messages that failed to decode */
 	SMCR_MIB_CDC_NOCONN,		/* received CDC messages for an unknown token (dropped) */
 	SMCR_MIB_CDC_OLDSEQ,		/* received CDC messages with an old sequence number */
-	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor or sequence number */
+	SMCR_MIB_CDC_PROTOERR,		/* connections aborted for a bad cursor, sequence number or
+					 * a malformed CDC */
+	SMCR_MIB_WR_RX_UNKNOWN,		/* received messages of no known type (dropped) */
+	SMCR_MIB_LLC_BADMSG,		/* LLC messages with a bad header or fields (dropped) */
+	SMCR_MIB_LGR_TERM,		/* link groups ended abnormally (link or device lost,
+					 * port down, DELETE_LINK of the peer) */
+	SMCR_MIB_CONN_KILLED,		/* connections aborted because their link group ended */
 	SMCR_MIB_TCP2SMC,		/* TCP socket() calls turned into AF_SMC (net.smc.tcp2smc) */
 	SMCR_MIB_IPPROTO_SMC,		/* socket(AF_INET[6], SOCK_STREAM, IPPROTO_SMC) calls */
 	SMCR_MIB_POLICY_RUN,		/* SMC policy program runs (policy.c) */

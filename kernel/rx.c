@@ -229,8 +229,12 @@ static int smcr_rx_read(struct smcr_sock *smc, struct msghdr *msg, size_t len, i
 
 		if (read_done >= target || (once && read_done))
 			break;
-		if (smcr_dp_test(conn, SMCR_DP_FREED))
+		if (smcr_dp_test(conn, SMCR_DP_FREED)) {
+			/* an abort may have freed the connection before we looked: report it */
+			if (!read_done && sk->sk_err)
+				return sock_error(sk);
 			break;
+		}
 
 		spin_lock_bh(&conn->send_lock);
 		rmb_len = conn->rmb->len;

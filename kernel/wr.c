@@ -31,6 +31,7 @@
 
 #include "core.h"
 #include "link_int.h"
+#include "mib.h"
 #include "wire/cdc.h"
 
 struct smcr_wr;
@@ -663,6 +664,8 @@ static void smcr_wr_rx_demux(struct smcr_wr *wr, const u8 *msg, u32 len)
 		smcr_llc_rx(wr->lnk, msg, len);
 	} else {
 		atomic64_inc(&wr->cnt.rx_unknown);
+		if (wr->lnk->lgr->net)	/* Linux drops them too: it has no handler */
+			smcr_mib_inc(wr->lnk->lgr->net, SMCR_MIB_WR_RX_UNKNOWN);
 		pr_debug("link %*phN: dropped a message of %u bytes, type %#x\n", 4,
 			 wr->lnk->link_uid, len, len ? msg[0] : 0);
 	}

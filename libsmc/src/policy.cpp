@@ -684,7 +684,7 @@ Status Policy::set_fds(int fd4, int fd6) {
     return ok();
 }
 
-Status Policy::write_rules(const std::function<Status(std::vector<PolicyRule>&, bool&)>& edit) {
+Status Policy::write_rules(const RulesEdit& edit, bool detach_if_empty) {
     RulesLock lock;
     auto ps = state();
     if (!ps) {
@@ -707,6 +707,13 @@ Status Policy::write_rules(const std::function<Status(std::vector<PolicyRule>&, 
                            "the rules program holds at most " +
                                std::to_string(SMCR_POLICY_MAX_RULES) + " rules",
                            ENOSPC);
+    }
+    if (detach_if_empty && rules.empty() && default_smc) {
+        if (!ps->attached) {
+            return ok();
+        }
+        auto st = detach();
+        return st || st.error().code == Errc::not_found ? ok() : st;
     }
     if (ps->attached) {
         auto maps = find_rules_maps(ps->prog_id4 ? ps->prog_id4 : ps->prog_id6);
@@ -787,6 +794,10 @@ Status Policy::set_default(bool smc) {
         default_smc = smc;
         return ok();
     });
+}
+
+Status Policy::edit(const RulesEdit& fn, bool detach_if_empty) {
+    return write_rules(fn, detach_if_empty);
 }
 
 Status Policy::attach_object(const std::string& path) {

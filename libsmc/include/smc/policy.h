@@ -105,6 +105,13 @@ class Policy {
     Status flush();
     /// Sets the default verdict (attaching the rules program if no policy is attached).
     Status set_default(bool smc);
+    /// A read-modify-write of the rule list and default verdict, serialised with every other edit
+    /// (as add/del/flush do): @fn gets the current rules and default verdict (none and SMC when
+    /// no policy is attached) and edits them; nothing is written if it fails. Attaches the rules
+    /// program if no policy is attached. @detach_if_empty: if the edit leaves no rule and the
+    /// default SMC, detach the rules program instead (as if it had never been attached).
+    using RulesEdit = std::function<Status(std::vector<PolicyRule>& rules, bool& default_smc)>;
+    Status edit(const RulesEdit& fn, bool detach_if_empty = false);
     /// Loads the cgroup/connect4 and/or cgroup/connect6 programs of the object file @path and
     /// makes them the policy (replacing any).
     Status attach_object(const std::string& path);
@@ -114,7 +121,7 @@ class Policy {
   private:
     Policy(std::unique_ptr<NlSocket> sock, int family);
     Status set_fds(int fd4, int fd6);
-    Status write_rules(const std::function<Status(std::vector<PolicyRule>&, bool&)>& edit);
+    Status write_rules(const RulesEdit& edit, bool detach_if_empty = false);
     std::unique_ptr<NlSocket> sock_;
     int family_ = 0;
 };

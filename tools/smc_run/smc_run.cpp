@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 // smc_run: run a program (and everything it starts) with its TCP sockets turned into AF_SMC
 // sockets, through libsmc-preload.so in LD_PRELOAD. See docs/man/smc_run.8.
+#include "policy_run.h"
 #include "preload_core.h"
+#include "run_options.h"
 
 #include <array>
 #include <cerrno>
@@ -10,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <getopt.h>
 #include <iostream>
 #include <string>
 #include <sys/stat.h>
@@ -43,10 +44,15 @@ void usage(std::ostream& o) {
          "  -d, --debug          one line on stderr per socket converted (or not converted)\n"
          "  -r, --rcvbuf SIZE    SO_RCVBUF on converted sockets (SMC receive buffer = SIZE)\n"
          "  -t, --sndbuf SIZE    SO_SNDBUF on converted sockets (SMC send buffer = SIZE)\n"
+         "      --policy RULE    an SMC policy rule for COMMAND's connections only (repeatable;\n"
+         "                       the words of 'smcctl policy add', e.g. 'dport 5000 verdict tcp')\n"
+         "      --policy-default smc|tcp  for COMMAND's connections no RULE matches (smc)\n"
          "  -h, --help           this text\n"
          "  -V, --version        version\n"
          "\n"
          "SIZE: bytes, with an optional K or M suffix (256K, 1M).\n"
+         "--policy needs root, cgroup v2 and the smcr module: COMMAND runs in a cgroup of its own\n"
+         "and the rules apply to connect() calls made there, not to accepted connections.\n"
          "The library is found through SMC_PRELOAD_LIB, then next to smc_run (" SMCR_PRELOAD_RELDIR
          "), then at " SMCR_PRELOAD_INSTALLED ".\n"
          "Exit status: COMMAND's, or 125 (smc_run failed), 126 (COMMAND not executable), 127 "
@@ -111,15 +117,6 @@ std::string find_library() {
     fail(msg + "); set SMC_PRELOAD_LIB to its path");
 }
 
-std::int64_t size_arg(const char* opt, const char* text) {
-    std::int64_t v;
-    const char* why = nullptr;
-    if (!smcrun::parse_size(text, &v, &why)) {
-        fail(std::string("bad ") + opt + " '" + text + "': " + why);
-    }
-    return v;
-}
-
 // The kernel silently caps SO_SNDBUF / SO_RCVBUF at net.core.wmem_max / rmem_max for unprivileged
 // callers: say so rather than let a size be ignored without a word.
 void warn_cap(const char* opt, std::int64_t v, const char* sysctl) {
@@ -160,51 +157,25 @@ std::string preload_value(const std::string& lib) {
 } // namespace
 
 int main(int argc, char** argv) {
-    static const std::array<option, 6> longopts{{{"debug", no_argument, nullptr, 'd'},
-                                                 {"rcvbuf", required_argument, nullptr, 'r'},
-                                                 {"sndbuf", required_argument, nullptr, 't'},
-                                                 {"help", no_argument, nullptr, 'h'},
-                                                 {"version", no_argument, nullptr, 'V'},
-                                                 {nullptr, 0, nullptr, 0}}};
-    bool debug = false;
-    std::int64_t rcvbuf = 0, sndbuf = 0;
-    opterr = 0;
-    int c;
-    // '+': options end at the first non-option, so `smc_run prog -d` passes -d to prog.
-    while ((c = getopt_long(argc, argv, "+dr:t:hV", longopts.data(), nullptr)) != -1) {
-        switch (c) {
-        case 'd':
-            debug = true;
-            break;
-        case 'r':
-            rcvbuf = size_arg("-r", optarg);
-            break;
-        case 't':
-            sndbuf = size_arg("-t", optarg);
-            break;
-        case 'h':
-            usage(std::cout);
-            return 0;
-        case 'V':
-            std::cout << "smc_run (smcr) " << SMCR_VERSION << "\n";
-            return 0;
-        default: {
-            std::string bad = optopt ? std::string("-") + static_cast<char>(optopt)
-                                     : std::string(argv[optind - 1]);
-            std::cerr << "smc_run: "
-                      << (optopt && std::strchr("rt", optopt) ? "option " + bad + " needs a SIZE"
-                                                              : "unknown option " + bad)
-                      << "\n";
+    const smcrun::RunOptions o = smcrun::parse_run_options(argc, argv);
+    switch (o.action) {
+    case smcrun::RunOptions::Action::help:
+        usage(std::cout);
+        return 0;
+    case smcrun::RunOptions::Action::version:
+        std::cout << "smc_run (smcr) " << SMCR_VERSION << "\n";
+        return 0;
+    case smcrun::RunOptions::Action::error:
+        std::cerr << "smc_run: " << o.error << "\n";
+        if (o.show_usage) {
             usage(std::cerr);
-            return kExitUsage;
         }
-        }
-    }
-    if (optind >= argc) {
-        std::cerr << "smc_run: no command given\n";
-        usage(std::cerr);
         return kExitUsage;
+    case smcrun::RunOptions::Action::run:
+        break;
     }
+    const bool debug = o.debug;
+    const std::int64_t rcvbuf = o.rcvbuf, sndbuf = o.sndbuf;
 
     std::string lib = find_library();
     if (lib.find_first_of(": ") != std::string::npos) {
@@ -233,8 +204,13 @@ int main(int argc, char** argv) {
         std::cerr << "smc_run: LD_PRELOAD=" << std::getenv("LD_PRELOAD") << "\n";
     }
 
-    execvp(argv[optind], argv + optind);
+    if (o.policy) {
+        // a child in a cgroup of its own, rules for it while it runs (policy_run.cpp)
+        return smcrun::run_with_policy(o, argv + o.command);
+    }
+    // without --policy: nothing to undo afterwards, so smc_run becomes COMMAND
+    execvp(argv[o.command], argv + o.command);
     const int err = errno;
-    std::cerr << "smc_run: cannot run '" << argv[optind] << "': " << std::strerror(err) << "\n";
+    std::cerr << "smc_run: cannot run '" << argv[o.command] << "': " << std::strerror(err) << "\n";
     return err == ENOENT ? kExitNotFound : kExitNoExec;
 }

@@ -10,7 +10,8 @@
 #            the server falls back with PEERNOSMC (SrvFallback +1), no CLC message at all
 #   server   PolicyTcpSrv +1: the server's policy declined the Proposal (DeclineSent +1), the
 #            client falls back with PEERDECL (ClntFallback +1)
-# Rules by port range, CIDR, pid and cgroup, first match, default verdict, client and server side,
+# Rules by port range, CIDR, pid and cgroup, smc_run --policy (rules for one command's cgroup),
+# first match, default verdict, client and server side,
 # a program of one's own, bad rules and programs refused (nothing changed), another netns
 # unaffected, detach restores SMC, and module unload with a policy attached.
 
@@ -25,10 +26,11 @@ PO_CG=/sys/fs/cgroup
 po_mark() { cat /proc/net/smcr_stat >"$PO_DIR/base"; }
 po_delta() {
 	awk -v n="$1" 'NR==FNR { if ($1 == n) b = $2; next } $1 == n { print $2 - b }' \
-		"$PO_DIR/base" /proc/net/smcr_stat
+		"$PO_DIR/base" "${PO_NOW:-/proc/net/smcr_stat}"
 }
 
-# po_outcome: smc, client, server or "other(...)" for the connection(s) since po_mark
+# po_outcome: smc, client, server or "other(...)" for the connection(s) since po_mark (until
+# the snapshot PO_NOW if set)
 po_outcome() {
 	local st pc ps cf sf ds
 	st=$(po_delta SmcrConnStart); pc=$(po_delta PolicyTcpClnt); ps=$(po_delta PolicyTcpSrv)
@@ -186,6 +188,72 @@ t_cgroup() {
 	[ -z "$(cat $PO_CG/smcpol/cgroup.procs)" ] && rmdir "$PO_CG/smcpol"
 }
 
+# smc_run --policy: rules for one command's connect() calls only, in a cgroup of its own, at the
+# front of the list (they win over a global rule) while it runs, gone afterwards
+t_smcrun() {
+	local p1=5700 p2=5701 h1 h2 rc=0 cg
+	po_reset || return 1
+	grep -q " $PO_CG cgroup2 " /proc/mounts || rig_check mount -t cgroup2 none "$PO_CG" || return 1
+	rig_check smcctl policy add dport $p1 verdict smc || return 1
+	rm -f "$PO_DIR/during" "$PO_DIR/cg" "$PO_DIR/mid" "$PO_DIR/ran"
+	h1=$(rig_bg "smcr_xfer server --family smc --port $p1 --count 1 --timeout 120") || return 1
+	h2=$(rig_bg "smcr_xfer server --family smc --port $p2 --count 1 --timeout 120") || return 1
+	rig_check rig_wait_port $p1 20 && rig_check rig_wait_port $p2 20 || return 1
+	# the command: lists the rules, notes its cgroup, connects to p1 (snapshot), then p2
+	# (smcr_xfer is static, so AF_SMC by itself: the preload cannot reach it; the policy can)
+	cat >"$PO_DIR/cmd.sh" <<-EOF
+	smcctl policy list >$PO_DIR/during
+	cat /proc/self/cgroup >$PO_DIR/cg
+	x="smcr_xfer client --family smc --addr 127.0.0.1 --bytes 64K --back 64K --both --timeout 60"
+	\$x --port $p1 || exit 11
+	cat /proc/net/smcr_stat >$PO_DIR/mid
+	\$x --port $p2 || exit 12
+	exit 7
+	EOF
+	po_mark
+	smc_run -d --policy "dport $p1 verdict tcp" sh "$PO_DIR/cmd.sh" 2>"$PO_DIR/run.err" || rc=$?
+	rig_note "$(printf '# smc_run -d --policy "dport %s verdict tcp" sh cmd.sh (status %s)\n' $p1 $rc
+		cat "$PO_DIR/run.err"; echo '# smcctl policy list, during:'; cat "$PO_DIR/during")"
+	rig_check test "$rc" = 7 || return 1
+	rig_check rig_wait "$h1" 60 && rig_check rig_wait "$h2" 60 || return 1
+	rig_wait_for 20 po__settled >/dev/null
+	# p1: TCP by the command's rule; p2: SMC-R by its catch-all (--policy-default smc)
+	rig_check test "$(PO_NOW=$PO_DIR/mid po_outcome)" = client || return 1
+	cp "$PO_DIR/mid" "$PO_DIR/base"
+	rig_check test "$(po_outcome)" = smc || return 1
+	# while it ran: its rules first, scoped to its cgroup, the global rule after them
+	cg=$(sed -n 's/^0:://p' "$PO_DIR/cg")
+	rig_check sh -c "echo '$cg' | grep -Eq '/smc_run\.[0-9]+\$'" || return 1
+	rig_check test "$(sed -n 1p "$PO_DIR/during")" = "1: dport $p1 cgroup $cg verdict tcp" &&
+	rig_check test "$(sed -n 2p "$PO_DIR/during")" = "2: cgroup $cg verdict smc" &&
+	rig_check test "$(sed -n 3p "$PO_DIR/during")" = "3: dport $p1 verdict smc" || return 1
+	# afterwards: the list as before, the cgroup gone, the same connections SMC-R
+	po_rules "1: dport $p1 verdict smc" "default verdict smc" || return 1
+	rig_check test ! -e "$PO_CG$cg" || return 1
+	po_conn smc $p1 && po_conn smc $p2 || return 1
+	# --policy-default tcp, and a command killed by a signal: 128+N, cleaned up all the same
+	# (po_conn runs "PRE exec smcr_xfer ...": the inner sh drops the word exec)
+	po_conn client $p2 127.0.0.1 "exec smc_run --policy-default tcp sh -c 'shift; exec \"\$@\"' x" ||
+		return 1
+	rc=0; smc_run --policy "dport 1 verdict tcp" sh -c 'kill -TERM $$' || rc=$?
+	rig_check test "$rc" = 143 || return 1
+	po_rules "1: dport $p1 verdict smc" "default verdict smc" || return 1
+	rig_check sh -c "! ls -d $PO_CG/smc_run.* $PO_CG/*/smc_run.* 2>/dev/null" || return 1
+	# refused before the command runs (status 125), nothing changed
+	po_refused 125 "bad --policy.*bogus" smc_run --policy "bogus 1 verdict tcp" touch "$PO_DIR/ran" ||
+		return 1
+	po_refused 125 "needs root|\(root\)" smcr_asuser smc_run --policy "dport 1 verdict tcp" \
+		touch /tmp/ran || return 1
+	[ -e "$PO_DIR/tcp_all.o" ] || rig_check smcr_bpfobj "$PO_DIR" || return 1
+	rig_check smcctl policy attach "$PO_DIR/tcp_all.o" || return 1
+	po_refused 125 "program of its own" smc_run --policy "dport 1 verdict smc" touch "$PO_DIR/ran"
+	rc=$?
+	rig_check smcctl policy detach || return 1
+	[ "$rc" = 0 ] || return 1
+	rig_check test ! -e "$PO_DIR/ran" -a ! -e /tmp/ran || return 1
+	rig_check sh -c "! ls -d $PO_CG/smc_run.* $PO_CG/*/smc_run.* 2>/dev/null"
+}
+
 # server side: the listener's local port; the client (policy-less for it) is declined
 t_server() {
 	po_reset || return 1
@@ -307,7 +375,7 @@ if [ "$(rig_smc_impl)" != smcr ]; then
 else
 	rig_run_test setup t_setup
 	if [ "$PO_OK" = 1 ]; then
-		for t in ports default cidr pid cgroup server show bad custom netns detach unload; do
+		for t in ports default cidr pid cgroup smcrun server show bad custom netns detach unload; do
 			# RIG_OPT_POLICY_ONLY: only these tests (comma separated), besides setup
 			if [ -z "${RIG_OPT_POLICY_ONLY:-}" ] ||
 				echo ",$RIG_OPT_POLICY_ONLY," | grep -q ",$t,"; then

@@ -239,6 +239,17 @@ t_smcrun() {
 	rig_check test "$rc" = 143 || return 1
 	po_rules "1: dport $p1 verdict smc" "default verdict smc" || return 1
 	rig_check sh -c "! ls -d $PO_CG/smc_run.* $PO_CG/*/smc_run.* 2>/dev/null" || return 1
+	# a process the command leaves running is moved out of the cgroup, which goes all the same
+	rc=0
+	smc_run --policy "dport 1 verdict tcp" sh -c "sleep 60 & echo \$! >$PO_DIR/left" \
+		>/dev/null 2>"$PO_DIR/left.err" </dev/null || rc=$?
+	rig_note "$(printf '# smc_run --policy ... sh -c "sleep 60 &" (status %s)\n' $rc; cat "$PO_DIR/left.err")"
+	rig_check test "$rc" = 0 && rig_check grep -q "still running; moved them out" "$PO_DIR/left.err" &&
+		rig_check kill -0 "$(cat "$PO_DIR/left")" &&
+		rig_check sh -c "! grep -q smc_run /proc/$(cat "$PO_DIR/left")/cgroup" || return 1
+	kill "$(cat "$PO_DIR/left")"
+	rig_check sh -c "! ls -d $PO_CG/smc_run.* $PO_CG/*/smc_run.* 2>/dev/null" || return 1
+	po_rules "1: dport $p1 verdict smc" "default verdict smc" || return 1
 	# refused before the command runs (status 125), nothing changed
 	po_refused 125 "bad --policy.*bogus" smc_run --policy "bogus 1 verdict tcp" touch "$PO_DIR/ran" ||
 		return 1

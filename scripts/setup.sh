@@ -43,15 +43,20 @@ pkgs=(
 	perftest procps python3
 	# real programs run under smc_run in the VMs (copied into the guests; the preload suite)
 	redis-server redis-tools
+	# benchmarks (tests/bench, scripts/bench.sh): nginx + wrk in the VMs, plots on the host
+	nginx-light wrk gnuplot-nox
 )
 $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}"
-# The redis-server package enables and starts a system service; we only need its binaries.
-if [ -d /run/systemd/system ]; then
-	$SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
-elif command -v systemctl >/dev/null; then
-	$SUDO systemctl disable redis-server >/dev/null 2>&1 || true # no systemd running: links only
-fi
-if command -v service >/dev/null && [ ! -d /run/systemd/system ]; then
-	$SUDO service redis-server stop >/dev/null 2>&1 || true
-fi
+# The redis-server and nginx packages enable and start system services; we only need their
+# binaries.
+for svc in redis-server nginx; do
+	if [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	elif command -v systemctl >/dev/null; then
+		$SUDO systemctl disable "$svc" >/dev/null 2>&1 || true # no systemd running: links only
+	fi
+	if command -v service >/dev/null && [ ! -d /run/systemd/system ]; then
+		$SUDO service "$svc" stop >/dev/null 2>&1 || true
+	fi
+done
 echo "setup: ok (6.12 kernel: $KV612)"

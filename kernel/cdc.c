@@ -58,8 +58,10 @@ static void smcr_cdc_tx_done(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot
 	last = atomic_dec_and_test(&conn->cdc_pend);
 	if (!freed && status == IB_WC_SUCCESS) {
 		/* autocorked data and CDCs that found no free pend entry go out now */
-		if (last || smcr_dp_test(conn, SMCR_DP_CDC_WANTED))
+		if (last || smcr_dp_test(conn, SMCR_DP_CDC_WANTED)) {
+			smcr_mib_inc(sock_net(sk), SMCR_MIB_TX_COMPL_PUSH);
 			smcr_tx_kick(smc);
+		}
 		smcr_tx_sndbuf_nonfull(smc);
 	}
 	if (last)
@@ -129,6 +131,7 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 		return rc;
 	}
 
+	smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CDC_TX);
 	conn->tx_seqno++;
 	conn->rx_cons_sent = conn->rx_cons;
 	clear_bit(SMCR_DP_CDC_WANTED, &conn->dp_flags);
@@ -316,6 +319,17 @@ out:
 	spin_unlock(&conn->send_lock);
 }
 
+/* Is anyone waiting on @sk (for the wake-up counters)? */
+static bool smcr_sk_has_sleeper(struct sock *sk)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = skwq_has_sleeper(rcu_dereference(sk->sk_wq));
+	rcu_read_unlock();
+	return ret;
+}
+
 /* A CDC for @smc arrived. [softirq, bh_lock_sock held] */
 static void smcr_cdc_rx_msg(struct smcr_sock *smc, const struct smcr_cdc_msg *msg)
 {
@@ -332,10 +346,14 @@ static void smcr_cdc_rx_msg(struct smcr_sock *smc, const struct smcr_cdc_msg *ms
 		smcr_close_abort_local(smc);
 		return;
 	}
+	smcr_mib_inc(sock_net(sk), SMCR_MIB_CDC_RX);
 	if (acts.sigurg)
 		sk_send_sigurg(sk);
-	if (acts.data_ready)
+	if (acts.data_ready) {
+		if (smcr_sk_has_sleeper(sk))
+			smcr_mib_inc(sock_net(sk), SMCR_MIB_RX_WAKE);
 		sk->sk_data_ready(sk);
+	}
 	if (acts.push && smcr_dp_test(conn, SMCR_DP_STARTED)) {
 		smcr_tx_kick(smc);
 		smcr_close_wake_tx(smc);

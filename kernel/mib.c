@@ -45,6 +45,17 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_LLC_BADMSG]		= "LlcBadMsg",
 	[SMCR_MIB_LGR_TERM]		= "LgrTerminated",
 	[SMCR_MIB_CONN_KILLED]		= "SmcrConnKilled",
+	[SMCR_MIB_CDC_TX]		= "CdcTx",
+	[SMCR_MIB_CDC_TX_DATA]		= "CdcTxData",
+	[SMCR_MIB_CDC_RX]		= "CdcRx",
+	[SMCR_MIB_RDMA_WRITE]		= "RdmaWrite",
+	[SMCR_MIB_TX_AUTOCORK]		= "TxAutocork",
+	[SMCR_MIB_TX_COMPL_PUSH]	= "TxComplPush",
+	[SMCR_MIB_TX_RETRY]		= "TxRetry",
+	[SMCR_MIB_RX_WAKE]		= "RxWake",
+	[SMCR_MIB_TX_WAKE]		= "TxWake",
+	[SMCR_MIB_RX_COPY]		= "RxCopy",
+	[SMCR_MIB_TX_COPY]		= "TxCopy",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

@@ -48,6 +48,18 @@ enum smcr_mib_field {
 	SMCR_MIB_POLICY_RUN,		/* SMC policy program runs (policy.c) */
 	SMCR_MIB_POLICY_TCP_CLNT,	/* client connections made plain TCP by the policy */
 	SMCR_MIB_POLICY_TCP_SRV,	/* server connections the policy declined to plain TCP */
+	/* data path (the performance pass: CDCs per byte, WRITEs per CDC, wake-ups per request) */
+	SMCR_MIB_CDC_TX,		/* CDC messages posted */
+	SMCR_MIB_CDC_TX_DATA,		/* ... of them carrying new data (producer cursor moved) */
+	SMCR_MIB_CDC_RX,		/* CDC messages applied to a connection */
+	SMCR_MIB_RDMA_WRITE,		/* RDMA WRITEs posted */
+	SMCR_MIB_TX_AUTOCORK,		/* sendmsg() pushes left to the CDC completion (autocork) */
+	SMCR_MIB_TX_COMPL_PUSH,		/* pushes run from a CDC send completion */
+	SMCR_MIB_TX_RETRY,		/* pushes retried later (no send slot, send queue full) */
+	SMCR_MIB_RX_WAKE,		/* readers woken for new data (a sleeper was there) */
+	SMCR_MIB_TX_WAKE,		/* writers woken for send buffer space */
+	SMCR_MIB_RX_COPY,		/* recvmsg() copies out of the RMB */
+	SMCR_MIB_TX_COPY,		/* sendmsg() copies into the send buffer */
 	SMCR_MIB_MAX
 };
 

@@ -24,6 +24,7 @@
 #include <linux/splice.h>
 
 #include "data.h"
+#include "mib.h"
 #include "stats.h"
 
 /* SOCK_MIN_SNDBUF / 2 as upstream computes it: the smallest consumer-update step. */
@@ -295,6 +296,7 @@ static int smcr_rx_read(struct smcr_sock *smc, struct msghdr *msg, size_t len, i
 
 		copylen = min_t(size_t, len - read_done, avail);
 		if (!(flags & MSG_TRUNC)) {
+			smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_RX_COPY);
 			rc = smcr_rx_copy(conn, msg, cons.count, copylen);
 			if (rc)
 				return read_done ? read_done : -EFAULT;

@@ -1,0 +1,144 @@
+# shellcheck shell=dash
+# perf: the performance pass's instrument. For each workload it counts what one operation costs:
+# CDC messages per MB and per request, RDMA WRITEs per CDC, CDC send completions that pushed,
+# autocorked sends, reader/writer wake-ups, copies, and RoCE packets on both hosts. Our module's
+# counters come from /proc/net/smcr_stat (CdcTx, CdcTxData, CdcRx, RdmaWrite, TxAutocork,
+# TxComplPush, TxRetry, RxWake, TxWake, RxCopy, TxCopy); for stock smc.ko only the rxe packet
+# counters exist, so "pkts/op" is the number that compares the two.
+# Two VMs with the same kernel, --mod-a none --mod-b none (the scenario loads each module in turn);
+# a is the client, b the server. RIG_OPT_PERF_IMPLS: which implementations (default "smcr stock");
+# RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3).
+# Every SMC measurement must be SMC-R: no fallback on either host, RoCE packets growing.
+# Results: "perf:" lines in the notes, one per workload and implementation.
+# rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark
+
+PF_SECS=${RIG_OPT_PERF_SECS:-3}
+PF_IMPLS=${RIG_OPT_PERF_IMPLS:-smcr stock}
+PF_PORT=5401
+PF_RPORT=6380
+PF_UEID=SMCR-PERF
+PF_CTRS="CdcTx CdcTxData CdcRx RdmaWrite TxAutocork TxComplPush TxRetry RxWake TxWake RxCopy TxCopy"
+
+# one line "k=v ..." of this host's counters (our module's, when loaded) and rxe0's packets
+PF_SNAP="{ cat /proc/net/smcr_stat 2>/dev/null; echo \"pkts \$(cat /sys/class/infiniband/rxe0/ports/1/hw_counters/sent_pkts)\";
+	smcr_nlcheck fback 2>/dev/null | awk '/^fback_total|^hs_err/ { s += \$3 + \$5 } END { print \"fback \" s + 0 }'; } |
+	awk '{ printf \"%s=%s \", \$1, \$2 } END { print \"\" }'"
+pf_snap() { eval "$PF_SNAP"; }
+
+# pf_get SNAP NAME
+pf_get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# pf_delta SNAP0 SNAP1 NAME
+pf_delta() { echo $(($(pf_get "$2" "$3") - $(pf_get "$1" "$3"))); }
+# pf_per X OPS: X per op, two decimals
+pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.2f", x / n; else print "-" }'; }
+
+pf_setup_cmd() {
+	case $1 in
+	smcr) echo "rig_load_smcr && smcr_nlcheck ueid add $PF_UEID >/dev/null" ;;
+	stock) echo "rig_load_stock && smcr_nlcheck ueid add $PF_UEID >/dev/null &&" \
+		"smcr_nlcheck pnet add SMCRPERF eth eth0 ib rxe0 1 >/dev/null" ;;
+	esac
+}
+PF_UNLOAD="if [ -d /sys/module/smcr ]; then rmmod smcr; fi; if [ -e /sys/module/smc/initstate ]; then rig_unload_stock; fi; true"
+
+pf_use() {
+	eval "$PF_UNLOAD"
+	rig_check rig_peer "$PF_UNLOAD" || return 1
+	eval "$(pf_setup_cmd "$1")" || { rig_check false "load $1 here"; return 1; }
+	rig_check rig_peer "$(pf_setup_cmd "$1")"
+}
+
+PF_A0="" PF_A1="" PF_B0="" PF_B1=""
+pf_mark() { PF_A0=$(pf_snap) PF_B0=$(rig_peer "$PF_SNAP"); }
+pf_mark_end() { PF_A1=$(pf_snap) PF_B1=$(rig_peer "$PF_SNAP"); }
+
+# pf_report IMPL WORKLOAD OPS BYTES: the per-op costs of the last mark..mark_end
+pf_report() {
+	local impl=$1 w=$2 ops=$3 bytes=$4 pa pb line c da db mb
+	pa=$(pf_delta "$PF_A0" "$PF_A1" pkts) pb=$(pf_delta "$PF_B0" "$PF_B1" pkts)
+	rig_check test "$(pf_delta "$PF_A0" "$PF_A1" fback)" = 0 || return 1
+	rig_check test "$(pf_delta "$PF_B0" "$PF_B1" fback)" = 0 || return 1
+	rig_check test $((pa + pb)) -gt 50 || return 1
+	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.3f", b / 1048576 }')
+	line="perf: $impl $w: ops=$ops MB=$mb pkts/op a=$(pf_per "$pa" "$ops") b=$(pf_per "$pb" "$ops")"
+	if [ "$impl" = smcr ]; then
+		for c in $PF_CTRS; do
+			da=$(pf_delta "$PF_A0" "$PF_A1" "$c") db=$(pf_delta "$PF_B0" "$PF_B1" "$c")
+			line="$line $c/op a=$(pf_per "$da" "$ops") b=$(pf_per "$db" "$ops")"
+		done
+		da=$(($(pf_delta "$PF_A0" "$PF_A1" CdcTx) + $(pf_delta "$PF_B0" "$PF_B1" CdcTx)))
+		db=$(($(pf_delta "$PF_A0" "$PF_A1" RdmaWrite) + $(pf_delta "$PF_B0" "$PF_B1" RdmaWrite)))
+		line="$line | WRITEs/CDC $(pf_per "$db" "$da")"
+		[ "$bytes" -gt 0 ] && line="$line CDCs/MB $(pf_per "$da" "$mb")"
+	fi
+	rig_note "$line"
+}
+
+# pf_bench IMPL TEST SIZE CONNS
+pf_bench() {
+	local impl=$1 test=$2 size=$3 conns=$4 h out ops bytes
+	h=$(rig_peer_bg "smcr_bench server --family smc --port $PF_PORT") || return 1
+	rig_peer_wait_port $PF_PORT 20 >/dev/null || return 1
+	pf_mark
+	out=$(smcr_bench client "$RIG_PEER_IP4" --family smc --port $PF_PORT --test "$test" \
+		--size "$size" --conns "$conns" --time "$PF_SECS" --json 2>&1)
+	local rc=$?
+	pf_mark_end
+	rig_peer_kill "$h" >/dev/null 2>&1
+	rig_log "$impl $test $size x$conns: $out"
+	rig_check test "$rc" = 0 || return 1
+	ops=$(echo "$out" | sed -n 's/.*"ops":\([0-9]*\).*/\1/p')
+	bytes=$(echo "$out" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p')
+	[ "$test" = stream ] && ops=$((bytes / $(echo "$size" | sed 's/K$/*1024/; s/M$/*1048576/' | awk -F'*' '{ print ($2 ? $1 * $2 : $1) }')))
+	pf_report "$impl" "$test-$size-x$conns" "$ops" "$bytes"
+}
+
+# pf_redis IMPL PIPELINE: SET and GET, N requests, C clients, all under smc_run on both ends
+pf_redis() {
+	local impl=$1 p=$2 n=4000 c=8 out
+	pf_mark
+	out=$(smc_run redis-benchmark -h "$RIG_PEER_IP4" -p $PF_RPORT -n $n -c $c -P "$p" -t set,get --csv 2>&1) || {
+		rig_log "$out"; rig_check false "redis-benchmark"; return 1; }
+	pf_mark_end
+	rig_log "$impl redis -P $p: $(echo "$out" | tr '\n' ' ')"
+	pf_report "$impl" "redis-P$p($(echo "$out" | awk -F'"' '$2 == "SET" || $2 == "GET" { printf "%s=%s ", $2, $4 }'| sed 's/ $//'))" $((2 * n)) 0
+}
+
+pf_measure() {
+	local impl=$1 h
+	pf_use "$impl" || return 1
+	pf_bench "$impl" stream 64K 1 || return 1
+	pf_bench "$impl" rr 1 1 || return 1
+	pf_bench "$impl" rr 1K 1 || return 1
+	pf_bench "$impl" crr 1 1 || return 1
+	if rig_have redis-server && rig_have smc_run; then
+		h=$(rig_peer_bg "mkdir -p /tmp/pf && cd /tmp/pf && exec smc_run redis-server --port $PF_RPORT --bind 0.0.0.0 --protected-mode no --save '' --appendonly no") || return 1
+		rig_peer_wait_port $PF_RPORT 30 >/dev/null || return 1
+		pf_redis "$impl" 1 && pf_redis "$impl" 16
+		local rc=$?
+		rig_peer_kill "$h" >/dev/null 2>&1
+		[ $rc = 0 ] || return 1
+	fi
+	rig_pass "$impl measured"
+}
+
+t_setup() {
+	rig_check rig_have smcr_bench || return 1
+	rig_check rig_rxe_up eth0 rxe0 || return 1
+	rig_check rig_peer "rig_rxe_up eth0 rxe0"
+}
+
+if rig_role a; then
+	if ! rig_two_vms; then
+		rig_test setup
+		rig_fail "perf needs two VMs (--vms 2 --mod-a none --mod-b none)"
+	else
+		rig_run_test setup t_setup
+		for pf_impl in $PF_IMPLS; do
+			rig_run_test "$pf_impl" pf_measure "$pf_impl"
+		done
+		eval "$PF_UNLOAD"
+		rig_peer "$PF_UNLOAD" >/dev/null
+		rig_run_test dmesg rig_check rig_dmesg_check
+	fi
+fi

@@ -10,8 +10,9 @@
  * Send buffer space comes back when the CDC's send completion runs (cdc.c), as upstream.
  *
  * Pushes are deferred while the socket is corked (MSG_MORE, TCP_CORK) and the send buffer has
- * room, and autocorked while a CDC is in flight and little data is prepared (net.smc.
- * autocorking_size): the completion of that CDC pushes. TCP_NODELAY and uncorking push at once.
+ * room, and autocorked while a CDC is in flight, little data is prepared (net.smc.
+ * autocorking_size), TCP_NODELAY is off and the peer has not yet read all we wrote: the
+ * completion of that CDC pushes (smcr_tx_autocork()). Uncorking pushes at once.
  */
 #define pr_fmt(fmt) "smcr: " fmt
 
@@ -23,6 +24,7 @@
 #include <net/tcp.h>
 
 #include "data.h"
+#include "mib.h"
 #include "stats.h"
 #include "sysctl.h"
 
@@ -53,8 +55,10 @@ void smcr_tx_write_space(struct sock *sk)
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
-	if (skwq_has_sleeper(wq))
+	if (skwq_has_sleeper(wq)) {
+		smcr_mib_inc(sock_net(sk), SMCR_MIB_TX_WAKE);
 		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+	}
 	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
 		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
 	rcu_read_unlock();
@@ -131,6 +135,7 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again)
 		}
 		if (rc)
 			return done ? done : rc;
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_RDMA_WRITE);
 		smcr_curs_add(rl, &conn->tx_prod, dlen);
 		smcr_curs_add(sb_len, &conn->tx_sent, dlen);
 		atomic_sub(dlen, &conn->peer_rmbe_space);
@@ -163,6 +168,7 @@ static void smcr_tx_retry_later(struct smcr_sock *smc, unsigned long delay)
 
 	if (READ_ONCE(conn->killed) || smcr_dp_test(conn, SMCR_DP_FREED))
 		return;
+	smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_RETRY);
 	sock_hold(&smc->sk);
 	if (!queue_delayed_work(smcr_dp_wq, &conn->cons_upd_work, delay))
 		sock_put(&smc->sk);
@@ -175,6 +181,8 @@ static void smcr_tx_retry(struct smcr_sock *smc, bool from_work)
 
 	if (READ_ONCE(conn->killed) || smcr_dp_test(conn, SMCR_DP_FREED))
 		return;
+	if (!from_work)
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_RETRY);
 	if (!from_work)
 		smcr_dp_queue(smc, &conn->tx_work);	/* may wait for a slot */
 	else
@@ -258,6 +266,8 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 		return 0;
 	}
 	rc = smcr_cdc_msg_send(smc, slot, buf);
+	if (!rc && written > 0)
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CDC_TX_DATA);
 	if (rc && rc != -EBUSY && rc != -EPIPE)
 		set_bit(SMCR_DP_CDC_WANTED, &conn->dp_flags);
 	spin_unlock_bh(&conn->send_lock);
@@ -316,23 +326,54 @@ static bool smcr_tx_corked(const struct smcr_sock *smc)
 	return clc && clc->sk && (tcp_sk(clc->sk)->nonagle & TCP_NAGLE_CORK);
 }
 
+static bool smcr_tx_nodelay(const struct smcr_sock *smc)
+{
+	const struct socket *clc = smc->clcsock;
+
+	return clc && clc->sk && (tcp_sk(clc->sk)->nonagle & TCP_NAGLE_OFF);
+}
+
+/*
+ * Autocorking: leave a small send in the buffer while a CDC is in flight; that CDC's completion
+ * pushes what gathered meanwhile. An RC send completes only when the peer acknowledged it, so
+ * this holds data for up to a round trip: it is Nagle's algorithm more than TCP's autocorking,
+ * and we treat it so (upstream corks in every case):
+ *  - TCP_NODELAY turns it off, as it turns off Nagle for TCP;
+ *  - if the peer has already read everything we wrote (its last CDC said so), the CDC in flight
+ *    is no stream to join: a reply in a request/response exchange goes at once.
+ * [send_lock]
+ */
+static bool smcr_tx_autocork(const struct smcr_sock *smc, u32 limit)
+{
+	const struct smcr_conn *conn = &smc->conn;
+
+	if (!limit || !atomic_read(&conn->cdc_pend) || smcr_tx_prepared(conn) > limit)
+		return false;
+	if (smcr_tx_nodelay(smc))
+		return false;
+	return conn->tx_peer_cons.wrap != conn->tx_prod.wrap ||
+	       conn->tx_peer_cons.count != conn->tx_prod.count;
+}
+
 /* Leave the data in the send buffer for now? [lock_sock] */
 static bool smcr_tx_should_cork(struct smcr_sock *smc, int flags, bool *counted)
 {
 	struct smcr_conn *conn = &smc->conn;
-	u32 limit, prepared;
+	bool cork;
+	u32 limit;
 
 	if (flags & MSG_OOB)
 		return false;
-	/* autocorking: a CDC is in flight; its completion pushes what gathered meanwhile */
 	limit = min_t(u32, conn->sndbuf->len / 2,
 		      smcr_sysctl_autocorking_size(sock_net(&smc->sk)));
 	if (limit && atomic_read(&conn->cdc_pend)) {
 		spin_lock_bh(&conn->send_lock);
-		prepared = smcr_tx_prepared(conn);
+		cork = smcr_tx_autocork(smc, limit);
 		spin_unlock_bh(&conn->send_lock);
-		if (prepared <= limit)
+		if (cork) {
+			smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_AUTOCORK);
 			return true;
+		}
 	}
 	/* corked by the application while there is room */
 	if (((flags & MSG_MORE) || smcr_tx_corked(smc)
@@ -483,6 +524,7 @@ int smcr_tx_sendmsg(struct smcr_sock *smc, struct msghdr *msg, size_t len)
 			continue;
 		}
 		copylen = min_t(size_t, msg_data_left(msg), space);
+		smcr_mib_inc(net, SMCR_MIB_TX_COPY);
 		rc = smcr_tx_copy(conn, msg, copylen);
 		if (rc)
 			goto out_partial;

@@ -13,6 +13,8 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
@@ -56,6 +58,7 @@ struct cfg {
 	bool poll_io;
 	int verbose;
 	uint64_t corrupt_at; /* self-test of the verification: flip one byte we send */
+	bool nodelay; /* TCP_NODELAY on the data sockets */
 };
 
 static struct cfg C = {
@@ -390,6 +393,16 @@ static void stream_failed(struct stream *s)
 }
 
 /* The failure of a connection whose two halves may both have failed: the first one. */
+/* --nodelay: TCP_NODELAY (AF_SMC passes it on; it also turns off SMC-R autocorking) */
+static int set_nodelay(int fd)
+{
+	int one = 1;
+
+	if (!C.nodelay)
+		return 0;
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 static struct fail pick_fail(const struct stream *a, const struct stream *b, int winner)
 {
 	if (winner == a->id && a->fail.code)
@@ -832,7 +845,8 @@ static int run_server(void)
 			break;
 		}
 		last_accept = now_ns();
-		if (set_sock_timeouts(fd, C.timeout) || (C.poll_io && set_nonblock(fd, true)))
+		if (set_sock_timeouts(fd, C.timeout) || (C.poll_io && set_nonblock(fd, true)) ||
+		    set_nodelay(fd))
 			die_fail(EXIT_SETUP, "setsockopt", errno, "timeouts/O_NONBLOCK: %s",
 				 strerror(errno));
 		struct sconn *sc = calloc(1, sizeof(*sc));
@@ -900,8 +914,8 @@ static void client_conn(uint64_t idx, int wd)
 			 strerror(errno));
 		goto done;
 	}
-	if (set_sock_timeouts(io.fd, C.timeout)) {
-		set_fail(&f, EXIT_SETUP, "setsockopt", errno, "SO_RCVTIMEO/SO_SNDTIMEO: %s",
+	if (set_sock_timeouts(io.fd, C.timeout) || set_nodelay(io.fd)) {
+		set_fail(&f, EXIT_SETUP, "setsockopt", errno, "SO_RCVTIMEO/SO_SNDTIMEO/TCP_NODELAY: %s",
 			 strerror(errno));
 		goto done;
 	}
@@ -1128,7 +1142,7 @@ static void usage(FILE *o)
 		"  smcr_xfer client --addr A --port P [--bytes N] [--back N] [--wsize N|random]\n"
 		"                   [--rsize N|random] [--both] [--conns N] [--parallel N]\n"
 		"                   [--seed N] [common]\n"
-		"Common: [--family smc|tcp] [-4|-6] [--timeout S] [--io block|poll] [-v]\n"
+		"Common: [--family smc|tcp] [-4|-6] [--timeout S] [--io block|poll] [--nodelay] [-v]\n"
 		"\n"
 		"  --family smc|tcp  AF_SMC (default) or plain TCP sockets\n"
 		"  -4 / -6           IPv4 (default; SMCPROTO_SMC) or IPv6 (SMCPROTO_SMC6)\n"
@@ -1156,6 +1170,7 @@ static void usage(FILE *o)
 		"                    forever with --count 0)\n"
 		"  --io block|poll   blocking sockets with SO_RCVTIMEO/SO_SNDTIMEO (default),\n"
 		"                    or non-blocking sockets driven by poll()\n"
+		"  --nodelay         TCP_NODELAY on the data sockets (no autocorking)\n"
 		"  -v                one CONN line per connection\n"
 		"  --corrupt-at N    self-test of the verification: flip stream byte N of\n"
 		"                    what this side sends (the peer must report a mismatch)\n"
@@ -1189,7 +1204,7 @@ static int parse_iosize(const char *s, size_t *out)
 int main(int argc, char **argv)
 {
 	enum { O_FAMILY = 256, O_ADDR, O_PORT, O_BYTES, O_BACK, O_WSIZE, O_RSIZE, O_BOTH,
-	       O_CONNS, O_PARALLEL, O_COUNT, O_SEED, O_TIMEOUT, O_IO, O_ATMO, O_CORRUPT };
+	       O_CONNS, O_PARALLEL, O_COUNT, O_SEED, O_TIMEOUT, O_IO, O_ATMO, O_CORRUPT, O_NODELAY };
 	static const struct option lo[] = {
 		{ "family", required_argument, 0, O_FAMILY },
 		{ "addr", required_argument, 0, O_ADDR },
@@ -1207,6 +1222,7 @@ int main(int argc, char **argv)
 		{ "accept-timeout", required_argument, 0, O_ATMO },
 		{ "io", required_argument, 0, O_IO },
 		{ "corrupt-at", required_argument, 0, O_CORRUPT },
+		{ "nodelay", no_argument, 0, O_NODELAY },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -1249,6 +1265,7 @@ int main(int argc, char **argv)
 		case O_COUNT: bad = parse_u64(optarg, &C.count); break;
 		case O_SEED: bad = parse_u64(optarg, &C.seed); break;
 		case O_CORRUPT: bad = parse_size(optarg, &C.corrupt_at); break;
+		case O_NODELAY: C.nodelay = true; break;
 		case O_TIMEOUT: bad = parse_double(optarg, &C.timeout) || C.timeout <= 0; break;
 		case O_ATMO:
 			bad = parse_double(optarg, &C.accept_timeout);

@@ -168,6 +168,9 @@ struct smcr_link {
  * @smc_version: 1 (SMC-Rv1: v1 LLC, keyed by peer system id + GID + MAC) or 2 (SMC-Rv2)
  * @peer_systemid: the peer's system id from CLC
  * @peer_os, @peer_release, @peer_hostname: the peer's First Contact Extension
+ * @release: the SMC release negotiated for the group (v2: 0 or 1 = v2.1; v1: 0)
+ * @max_conns: connections allowed in the group (v2.1 negotiation; else SMCR_MAX_CONNS_PER_LGR)
+ * @max_links: links per group as negotiated (v2.1) or announced; always 1 in practice
  * @negotiated_eid: the UEID both ends agreed on
  * @lnk: the link (one per group for now: ADD_LINK requests are rejected)
  * @conns_lock: protects @conns and @conns_num
@@ -189,6 +192,9 @@ struct smcr_lgr {
 	u8			peer_systemid[8];
 	u8			peer_os;
 	u8			peer_release;
+	u8			release;
+	u8			max_conns;
+	u8			max_links;
 	u8			peer_hostname[32];
 	u8			negotiated_eid[32];
 	struct smcr_link	lnk;

@@ -22,6 +22,7 @@
 #include "smcr.h"
 #include "main.h"
 #include "stats.h"
+#include "sysctl.h"
 #include "wire/clc.h"
 #include "wire/reason.h"
 #include "core.h"
@@ -247,8 +248,28 @@ static void smcr_fill_accept_confirm(struct smcr_sock *smc, struct smcr_clc_acce
 	if (first_contact) {
 		ac->fce.v2_direct = true;
 		ac->fce.os_type = SMCR_CLC_OS_LINUX;
-		ac->fce.release = 0;
+		ac->fce.release = conn->lgr->release;
 		memcpy(ac->fce.hostname, smcr_local_hostname(), SMCR_CLC_HOSTNAME_LEN);
+		if (conn->lgr->release >= 1) {
+			ac->fce.max_conns = conn->lgr->max_conns;
+			ac->fce.max_links = conn->lgr->max_links;
+		}
+	}
+}
+
+/* Connections per link group we offer or allow (v2.1): the sysctl, within 16..255. */
+static u8 smcr_v2x_our_conns(const struct net *net)
+{
+	return clamp_t(int, smcr_sysctl_max_conns(net), SMCR_V2X_CONNS_MIN, SMCR_V2X_CONNS_MAX);
+}
+
+/* Record a first contact's v2.1 agreement in its new link group. */
+static void smcr_lgr_set_v2x(struct smcr_lgr *lgr, const struct smcr_v2x *v2x)
+{
+	lgr->release = v2x->release;
+	if (v2x->release >= 1) {
+		lgr->max_conns = v2x->max_conns;
+		lgr->max_links = v2x->max_links;
 	}
 }
 
@@ -373,6 +394,12 @@ static int smcr_clnt_offer(struct smcr_sock *smc, struct smcr_hs_path *path,
 		prop->has_v2_ext = true;
 		prop->eid_cnt = smcr_ueid_copy(prop->ueid, SMCR_CLC_MAX_UEID);
 		memcpy(prop->roce_gid_v2, gid_v2->gid, SMCR_CLC_GID_LEN);
+		/* v2.1: our groups have one link (a v2.1 server then sends no ADD_LINK, and a v2.1
+		 * client does not wait for one) and as many connections as the sysctl allows
+		 */
+		prop->release = SMCR_V2X_RELEASE;
+		prop->max_conns = smcr_v2x_our_conns(sock_net(&smc->sk));
+		prop->max_links = SMCR_V2X_LINKS_MIN;
 	}
 	return 0;
 }
@@ -394,6 +421,7 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 	struct smcr_link_peer peer;
 	bool first_contact_locked = false;
 	u8 version = SMCR_CLC_V1;	/* of our Declines until the Accept tells (as Linux on x86) */
+	struct smcr_v2x v2x = {};
 	struct smcr_lgr *lgr;
 	bool first_contact;
 	u8 *buf = NULL;
@@ -449,6 +477,19 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 		rc = smcr_decline_fallback(smc, SMCR_DECL_NOINDIRECT, version);
 		goto out;
 	}
+	if (version == SMCR_CLC_V2 && first_contact) {
+		struct smcr_v2x offered = {
+			.release = prop->release,
+			.max_conns = prop->max_conns,
+			.max_links = prop->max_links,
+		};
+
+		reason = smcr_v2x_clnt_check(&msg->ac.fce, &offered, &v2x);
+		if (reason) {
+			rc = smcr_decline_fallback(smc, reason, version);
+			goto out;
+		}
+	}
 
 	mutex_lock(&smcr_clnt_lgr_pending);
 	first_contact_locked = first_contact;
@@ -463,6 +504,7 @@ static int smcr_clnt_rdma(struct smcr_sock *smc)
 			lgr->peer_release = msg->ac.fce.release;
 			memcpy(lgr->peer_hostname, msg->ac.fce.hostname,
 			       sizeof(lgr->peer_hostname));
+			smcr_lgr_set_v2x(lgr, &v2x);
 		}
 		if (smcr_link_create(&lgr->lnk, lgr, gid, 0)) {
 			smcr_lgr_terminate(lgr, false);
@@ -596,6 +638,7 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	struct smcr_ib_gid gid;
 	struct smcr_lgr *lgr;
 	bool first_contact = false;
+	struct smcr_v2x v2x = {};
 	bool locked = false;
 	const u8 *eid = NULL;
 	const u8 *peer_gid;
@@ -630,11 +673,19 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 		locked = false;
 	} else {
 		first_contact = true;	/* smcr_srv_lgr_pending held until the link is confirmed */
+		if (version == SMCR_CLC_V2) {
+			reason = smcr_v2x_srv_choose(prop, smcr_v2x_our_conns(sock_net(&child->sk)),
+						     SMCR_V2X_LINKS_MIN, &v2x);
+			if (reason)
+				goto decline;
+		}
 		reason = SMCR_DECL_MEM;
 		lgr = smcr_lgr_create(sock_net(&child->sk), SMCR_ROLE_SERVER, prop->sys_id,
 				      version);
 		if (!lgr)
 			goto decline;
+		if (version == SMCR_CLC_V2)
+			smcr_lgr_set_v2x(lgr, &v2x);
 		if (eid && version == SMCR_CLC_V2)
 			memcpy(lgr->negotiated_eid, eid, SMCR_CLC_EID_LEN);
 		if (smcr_link_create(&lgr->lnk, lgr, &gid, 1)) {
@@ -684,6 +735,10 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	smcr_take_peer_conn(child, &msg->ac);
 	if (first_contact) {
 		if (version == SMCR_CLC_V2) {
+			/* a v2.1 client repeats what we chose */
+			reason = smcr_v2x_srv_confirm_check(&msg->ac.fce, &v2x);
+			if (reason)
+				goto decline_conn;
 			lgr->peer_os = msg->ac.fce.os_type;
 			lgr->peer_release = msg->ac.fce.release;
 			memcpy(lgr->peer_hostname, msg->ac.fce.hostname,

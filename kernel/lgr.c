@@ -135,6 +135,8 @@ struct smcr_lgr *smcr_lgr_create(struct net *net, enum smcr_role role, const u8 
 	lgr->net = get_net(net);
 	lgr->role = role;
 	lgr->smc_version = smc_version >= 2 ? 2 : 1;
+	lgr->max_conns = SMCR_MAX_CONNS_PER_LGR;	/* v2.1 negotiation may lower it */
+	lgr->max_links = SMCR_LLC_ADD_LNK_MAX_LINKS;	/* what Linux announces before v2.1 */
 	lgr->id = (u32)atomic_add_return(256, &smcr_lgr_id_ctr);
 	memcpy(lgr->peer_systemid, peer_systemid, sizeof(lgr->peer_systemid));
 	rwlock_init(&lgr->conns_lock);
@@ -181,7 +183,7 @@ struct smcr_lgr *smcr_lgr_find(struct net *net, enum smcr_role role, const u8 *p
 		    (peer_mac && memcmp(lgr->lnk.peer.mac, peer_mac, ETH_ALEN)))
 			continue;
 		read_lock_bh(&lgr->conns_lock);
-		if (lgr->conns_num < SMCR_MAX_CONNS_PER_LGR) {
+		if (lgr->conns_num < lgr->max_conns) {
 			refcount_inc(&lgr->refs);
 			found = lgr;
 		}
@@ -243,7 +245,7 @@ int smcr_conn_register(struct smcr_sock *smc, struct smcr_lgr *lgr)
 	int rc = 0;
 
 	write_lock_bh(&lgr->conns_lock);
-	if (lgr->terminating || lgr->conns_num >= SMCR_MAX_CONNS_PER_LGR) {
+	if (lgr->terminating || lgr->conns_num >= lgr->max_conns) {
 		rc = -EBUSY;
 		goto out;
 	}

@@ -290,6 +290,11 @@ static void smcr_llc_fill_confirm_link(struct smcr_link *lnk, struct smcr_llc_ms
 	cl->link_num = lnk->link_id;
 	memcpy(cl->link_uid, lnk->link_uid, sizeof(cl->link_uid));
 	cl->max_links = SMCR_LLC_ADD_LNK_MAX_LINKS;
+	if (lnk->lgr->smc_version >= 2 && lnk->lgr->release >= 1) {
+		/* v2.1: what the CLC handshake agreed on, as Linux sends it */
+		cl->max_links = lnk->lgr->max_links;
+		cl->max_conns = lnk->lgr->max_conns;
+	}
 }
 
 /* CONFIRM_LINK done: ACTIVATING -> ACTIVE, and the TEST_LINK timer starts. */

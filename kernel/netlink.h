@@ -29,7 +29,7 @@ struct smcr_sock;
 
 /* What SMC_NETLINK_GET_SYS_INFO reports about this implementation. */
 #define SMCR_SYS_VERSION	2	/* highest SMC version spoken: v2 (SMC-Rv1 and SMC-Rv2) */
-#define SMCR_SYS_RELEASE	0	/* SMC release within v2: 0 = as Linux 6.1 (no v2.1 yet) */
+#define SMCR_SYS_RELEASE	1	/* SMC release within v2: 1 = v2.1 (max_conns/max_links) */
 
 /* Dump position kept in netlink_callback::ctx, as upstream's (three counters). */
 struct smcr_nl_dmp_ctx {

@@ -188,7 +188,7 @@ static void smcr_rep_fill_lgr(struct smcr_lgr *lgr, struct smcr_nl_lgr *nl,
 	memcpy(nl->neg_eid, lgr->negotiated_eid, min(sizeof(lgr->negotiated_eid),
 						      sizeof(nl->neg_eid) - 1));
 	nl->direct = true;	/* handshake.c refuses peers behind a gateway */
-	nl->max_conns = SMCR_MAX_CONNS_PER_LGR;
+	nl->max_conns = lgr->max_conns;
 	nl->max_links = 1;	/* ADD_LINK is rejected */
 	nl->sndbuf_alloc = smcr_rep_pool_bytes(lgr, false);
 	nl->rmb_alloc = smcr_rep_pool_bytes(lgr, true);

@@ -21,6 +21,7 @@
 #define CL_LINK_NUM		29
 #define CL_LINK_UID		30
 #define CL_MAX_LINKS		34
+#define CL_MAX_CONNS		35
 
 /* ADD_LINK, and its v2 extension relative to AL_EXT. */
 #define AL_MAC			4
@@ -275,6 +276,7 @@ static int smcr_llc_decode_body(const u8 *p, size_t end, struct smcr_llc_msg *ms
 		cl->link_num = p[CL_LINK_NUM];
 		memcpy(cl->link_uid, p + CL_LINK_UID, SMCR_LLC_LINK_UID_LEN);
 		cl->max_links = p[CL_MAX_LINKS];
+		cl->max_conns = p[CL_MAX_CONNS];
 		return 0;
 	}
 	case SMCR_LLC_ADD_LINK:
@@ -481,6 +483,7 @@ static void smcr_llc_encode_body(const struct smcr_llc_msg *msg, u8 *p)
 		p[CL_LINK_NUM] = cl->link_num;
 		memcpy(p + CL_LINK_UID, cl->link_uid, SMCR_LLC_LINK_UID_LEN);
 		p[CL_MAX_LINKS] = cl->max_links;
+		p[CL_MAX_CONNS] = cl->max_conns;
 		break;
 	}
 	case SMCR_LLC_ADD_LINK:

@@ -144,7 +144,9 @@ struct smcr_llc_rtoken {
  * @sender_qpn: sender's QP number (24 bits).
  * @link_num: link id assigned by the server (never 0).
  * @link_uid: sender's link user id (link group id + link id on Linux).
- * @max_links: Linux sends SMCR_LLC_ADD_LNK_MAX_LINKS, receivers ignore it.
+ * @max_links: Linux sends SMCR_LLC_ADD_LNK_MAX_LINKS, or with release >= 1 (v2.1) the
+ *	negotiated links per group; receivers ignore it.
+ * @max_conns: v2.1 (release >= 1): the negotiated connections per group, else 0.
  */
 struct smcr_llc_confirm_link {
 	u8 sender_mac[SMCR_LLC_MAC_LEN];
@@ -153,6 +155,7 @@ struct smcr_llc_confirm_link {
 	u8 link_num;
 	u8 link_uid[SMCR_LLC_LINK_UID_LEN];
 	u8 max_links;
+	u8 max_conns;
 };
 
 /**

@@ -156,3 +156,59 @@ u32 smcr_clnt_check_accept(u8 typev1, u8 typev2, u8 ac_version)
 		return smcr_clc_smcr_indicated(typev2) ? 0 : SMCR_DECL_MODEUNSUPP;
 	return smcr_clc_smcr_indicated(typev1) ? 0 : SMCR_DECL_MODEUNSUPP;
 }
+
+/* ---- SMC v2.1: release, connections and links per link group -------------------------------- */
+
+static u8 smcr_min_u8(u8 a, u8 b)
+{
+	return a < b ? a : b;
+}
+
+u32 smcr_v2x_srv_choose(const struct smcr_clc_proposal *prop, u8 max_conns, u8 max_links,
+			struct smcr_v2x *out)
+{
+	out->release = smcr_min_u8(prop->release, SMCR_V2X_RELEASE);
+	out->max_conns = SMCR_V2X_CONNS_MAX;
+	out->max_links = 0;
+	if (out->release < 1)
+		return 0;
+	out->max_conns = smcr_min_u8(prop->max_conns, max_conns);
+	if (out->max_conns < SMCR_V2X_CONNS_MIN)
+		return SMCR_DECL_MAXCONNERR;
+	out->max_links = smcr_min_u8(prop->max_links, max_links);
+	if (out->max_links < SMCR_V2X_LINKS_MIN)
+		return SMCR_DECL_MAXLINKERR;
+	return 0;
+}
+
+u32 smcr_v2x_clnt_check(const struct smcr_clc_fce *fce, const struct smcr_v2x *ours,
+			struct smcr_v2x *out)
+{
+	if (fce->release > ours->release)
+		return SMCR_DECL_RELEASEERR;
+	out->release = fce->release;
+	out->max_conns = SMCR_V2X_CONNS_MAX;
+	out->max_links = 0;
+	if (out->release < 1)
+		return 0;
+	if (fce->max_links > ours->max_links || fce->max_links < SMCR_V2X_LINKS_MIN)
+		return SMCR_DECL_MAXLINKERR;
+	if (fce->max_conns > ours->max_conns || fce->max_conns < SMCR_V2X_CONNS_MIN)
+		return SMCR_DECL_MAXCONNERR;
+	out->max_conns = fce->max_conns;
+	out->max_links = fce->max_links;
+	return 0;
+}
+
+u32 smcr_v2x_srv_confirm_check(const struct smcr_clc_fce *fce, const struct smcr_v2x *agreed)
+{
+	if (fce->release != agreed->release)
+		return SMCR_DECL_RELEASEERR;
+	if (agreed->release < 1)
+		return 0;
+	if (fce->max_conns != agreed->max_conns)
+		return SMCR_DECL_MAXCONNERR;
+	if (fce->max_links != agreed->max_links)
+		return SMCR_DECL_MAXLINKERR;
+	return 0;
+}

@@ -110,6 +110,60 @@ u8 smcr_srv_choose(const struct smcr_clc_proposal *prop, const struct smcr_srv_c
  */
 u32 smcr_clnt_check_accept(u8 typev1, u8 typev2, u8 ac_version);
 
+/* SMC v2.1 (release 1): connections and links per link group, agreed on first contact */
+#define SMCR_V2X_RELEASE	1	/* the release we speak */
+#define SMCR_V2X_CONNS_MIN	16	/* fewest connections per group a v2.1 peer may ask for */
+#define SMCR_V2X_CONNS_MAX	255
+#define SMCR_V2X_LINKS_MIN	1
+
+/**
+ * struct smcr_v2x - what a first contact agreed on
+ * @release: 0 (v2.0, as Linux 6.1) or 1 (v2.1)
+ * @max_conns: connections per link group (release 1), else SMCR_V2X_CONNS_MAX
+ * @max_links: links per link group (release 1), else 0 (not negotiated)
+ */
+struct smcr_v2x {
+	u8 release;
+	u8 max_conns;
+	u8 max_links;
+};
+
+/**
+ * smcr_v2x_srv_choose() - the server's answer to a v2 Proposal that starts a link group
+ * @prop: the Proposal (its v2 extension's release, max_conns, max_links)
+ * @max_conns: the most connections per group we allow (net.smc.smcr_max_conns_per_lgr)
+ * @max_links: the most links per group we can run
+ * @out: what goes into the Accept's First-Contact Extension
+ *
+ * Release: the lower of both. With release 1, each limit is the lower of both, and too low a
+ * result declines, as Linux's v2.1 server does.
+ *
+ * Return: 0, or SMCR_DECL_MAXCONNERR / SMCR_DECL_MAXLINKERR.
+ */
+u32 smcr_v2x_srv_choose(const struct smcr_clc_proposal *prop, u8 max_conns, u8 max_links,
+			struct smcr_v2x *out);
+
+/**
+ * smcr_v2x_clnt_check() - the client checks the First-Contact Extension of an Accept
+ * @fce: the Accept's FCE
+ * @ours: what our Proposal offered (release, max_conns, max_links)
+ * @out: the agreement, to repeat in the Confirm
+ *
+ * Return: 0; SMCR_DECL_RELEASEERR for a release above ours; SMCR_DECL_MAXLINKERR or
+ * SMCR_DECL_MAXCONNERR (release 1) for limits above what we offered or below the minimum.
+ */
+u32 smcr_v2x_clnt_check(const struct smcr_clc_fce *fce, const struct smcr_v2x *ours,
+			struct smcr_v2x *out);
+
+/**
+ * smcr_v2x_srv_confirm_check() - the Confirm's FCE must repeat what the server chose
+ * @fce: the Confirm's FCE
+ * @agreed: the server's choice (smcr_v2x_srv_choose())
+ *
+ * Return: 0, SMCR_DECL_RELEASEERR, SMCR_DECL_MAXCONNERR or SMCR_DECL_MAXLINKERR.
+ */
+u32 smcr_v2x_srv_confirm_check(const struct smcr_clc_fce *fce, const struct smcr_v2x *agreed);
+
 #ifdef __cplusplus
 }
 #endif

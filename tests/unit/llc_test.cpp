@@ -413,3 +413,27 @@ TEST(Llc, V2ResponsesAre44) {
 
 } // namespace
 } // namespace datatest
+
+// v2.1: CONFIRM_LINK carries the negotiated links (byte 34) and connections (byte 35) per group.
+TEST(LlcV2x, ConfirmLinkMaxConns)
+{
+    smcr_llc_msg m{};
+    m.hdr.version = SMCR_LLC_V2;
+    m.hdr.type = SMCR_LLC_CONFIRM_LINK;
+    m.hdr.length = 44;
+    m.hdr.flags = SMCR_LLC_FLAG_NO_RMBE_EYEC;
+    m.confirm_link.link_num = 1;
+    m.confirm_link.sender_qpn = 0x123456;
+    m.confirm_link.max_links = 1;
+    m.confirm_link.max_conns = 200;
+    uint8_t buf[64] = {};
+    ASSERT_EQ(smcr_llc_encode(&m, buf, sizeof(buf)), 44);
+    EXPECT_EQ(buf[34], 1);
+    EXPECT_EQ(buf[35], 200);
+    for (int i = 36; i < 44; i++)
+        EXPECT_EQ(buf[i], 0) << i;
+    smcr_llc_msg d{};
+    ASSERT_EQ(smcr_llc_decode(buf, 44, &d), 0);
+    EXPECT_EQ(d.confirm_link.max_links, 1);
+    EXPECT_EQ(d.confirm_link.max_conns, 200);
+}

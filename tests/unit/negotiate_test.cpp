@@ -300,4 +300,104 @@ TEST(Choose, ClientAcceptCheck)
     EXPECT_EQ(smcr_clnt_check_accept(SMCR_CLC_TYPE_D, SMCR_CLC_TYPE_D, 1), SMCR_DECL_MODEUNSUPP);
 }
 
+// ---- SMC v2.1 (release 1): max_conns / max_links --------------------------------------------
+
+smcr_clc_proposal prop_v2x(uint8_t release, uint8_t conns, uint8_t links)
+{
+    smcr_clc_proposal p{};
+    p.version = SMCR_CLC_V2;
+    p.typev2 = SMCR_CLC_TYPE_R;
+    p.release = release;
+    p.max_conns = conns;
+    p.max_links = links;
+    return p;
+}
+
+TEST(V2x, ServerChoosesTheLowerOfBoth)
+{
+    smcr_v2x v{};
+    auto p = prop_v2x(1, 255, 2);  // a Linux 6.12 client with default sysctls
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 255, 1, &v), 0u);
+    EXPECT_EQ(v.release, 1);
+    EXPECT_EQ(v.max_conns, 255);
+    EXPECT_EQ(v.max_links, 1);
+    p = prop_v2x(3, 40, 1);  // a later release: we answer with ours
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 100, 1, &v), 0u);
+    EXPECT_EQ(v.release, SMCR_V2X_RELEASE);
+    EXPECT_EQ(v.max_conns, 40);
+    p = prop_v2x(1, 255, 2);
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 64, 1, &v), 0u);
+    EXPECT_EQ(v.max_conns, 64);
+}
+
+TEST(V2x, ServerRelease0IgnoresTheLimits)
+{
+    smcr_v2x v{};
+    auto p = prop_v2x(0, 0, 0);  // Linux 6.1: release 0, the bytes are reserved (zero)
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 255, 1, &v), 0u);
+    EXPECT_EQ(v.release, 0);
+    EXPECT_EQ(v.max_conns, SMCR_V2X_CONNS_MAX);
+    EXPECT_EQ(v.max_links, 0);
+}
+
+TEST(V2x, ServerDeclinesTooLowLimits)
+{
+    smcr_v2x v{};
+    auto p = prop_v2x(1, 15, 2);
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 255, 1, &v), SMCR_DECL_MAXCONNERR);
+    p = prop_v2x(1, 255, 0);
+    EXPECT_EQ(smcr_v2x_srv_choose(&p, 255, 1, &v), SMCR_DECL_MAXLINKERR);
+}
+
+TEST(V2x, ClientChecksTheAccept)
+{
+    const smcr_v2x ours{1, 255, 1};
+    smcr_v2x v{};
+    smcr_clc_fce f{};
+    f.release = 1;
+    f.max_conns = 255;
+    f.max_links = 1;
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &ours, &v), 0u);
+    EXPECT_EQ(v.release, 1);
+    EXPECT_EQ(v.max_conns, 255);
+    EXPECT_EQ(v.max_links, 1);
+    f.max_links = 2;  // more links than we offered
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &ours, &v), SMCR_DECL_MAXLINKERR);
+    f.max_links = 0;
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &ours, &v), SMCR_DECL_MAXLINKERR);
+    f.max_links = 1;
+    f.max_conns = 10;
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &ours, &v), SMCR_DECL_MAXCONNERR);
+    const smcr_v2x fewer{1, 100, 1};
+    f.max_conns = 101;
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &fewer, &v), SMCR_DECL_MAXCONNERR);
+    f.release = 2;  // above what we proposed
+    EXPECT_EQ(smcr_v2x_clnt_check(&f, &ours, &v), SMCR_DECL_RELEASEERR);
+    smcr_clc_fce old{};  // a 6.1 server: release 0, reserved bytes
+    EXPECT_EQ(smcr_v2x_clnt_check(&old, &ours, &v), 0u);
+    EXPECT_EQ(v.release, 0);
+    EXPECT_EQ(v.max_links, 0);
+}
+
+TEST(V2x, ServerChecksTheConfirm)
+{
+    const smcr_v2x agreed{1, 255, 1};
+    smcr_clc_fce f{};
+    f.release = 1;
+    f.max_conns = 255;
+    f.max_links = 1;
+    EXPECT_EQ(smcr_v2x_srv_confirm_check(&f, &agreed), 0u);
+    f.release = 0;
+    EXPECT_EQ(smcr_v2x_srv_confirm_check(&f, &agreed), SMCR_DECL_RELEASEERR);
+    f.release = 1;
+    f.max_conns = 254;
+    EXPECT_EQ(smcr_v2x_srv_confirm_check(&f, &agreed), SMCR_DECL_MAXCONNERR);
+    f.max_conns = 255;
+    f.max_links = 2;
+    EXPECT_EQ(smcr_v2x_srv_confirm_check(&f, &agreed), SMCR_DECL_MAXLINKERR);
+    const smcr_v2x v20{0, 255, 0};
+    smcr_clc_fce z{};
+    EXPECT_EQ(smcr_v2x_srv_confirm_check(&z, &v20), 0u);
+}
+
 }  // namespace

@@ -90,13 +90,17 @@ LinkGroup link_group(const Attrs& a) {
         v2.peer_os = v.u8(SMC_NLA_LGR_V2_OS).value_or(0);
         v2.negotiated_eid = v.str(SMC_NLA_LGR_V2_NEG_EID).value_or("");
         v2.peer_host = v.str(SMC_NLA_LGR_V2_PEER_HOST).value_or("");
-        v2.max_conns = v.u8(SMC_NLA_LGR_R_V2_MAX_CONNS);
-        v2.max_links = v.u8(SMC_NLA_LGR_R_V2_MAX_LINKS);
         g.v2 = v2;
     }
     if (a.has(SMC_NLA_LGR_R_V2)) {
-        if (auto d = a.nest(SMC_NLA_LGR_R_V2).u8(SMC_NLA_LGR_R_V2_DIRECT)) {
+        // direct, max_conns and max_links live in SMC_NLA_LGR_R_V2, not in the common v2 nest
+        const Attrs r = a.nest(SMC_NLA_LGR_R_V2);
+        if (auto d = r.u8(SMC_NLA_LGR_R_V2_DIRECT)) {
             g.v2_direct = *d != 0;
+        }
+        if (g.v2) {
+            g.v2->max_conns = r.u8(SMC_NLA_LGR_R_V2_MAX_CONNS);
+            g.v2->max_links = r.u8(SMC_NLA_LGR_R_V2_MAX_LINKS);
         }
     }
     g.net_cookie = a.u64(SMC_NLA_LGR_R_NET_COOKIE);

@@ -78,6 +78,29 @@ t_many() {
 	rig_check test "$(($(iop_stat ClntFallback) + $(iop_stat SrvFallback)))" = 0
 }
 
+# SMC v2.1 (release 1): the link groups of both roles agreed on release 1 and one link per
+# group, as both ends report them (the peer's netlink link-group dump: SMC_NLA_LGR_V2_REL and
+# SMC_NLA_LGR_R_V2_MAX_LINKS); a v2.1 client then does not wait 2 s for an ADD_LINK and a v2.1
+# server sends none. A peer of release 0 (Linux 6.1) keeps release 0 with us.
+iop_lgr() { # iop_lgr WHERE ROLE FIELD: FIELD of the first SMC-R link group of ROLE
+	local cmd="smcstat -j | smcr_jsonq '.link_groups[role=$2].$3'"
+	if [ "$1" = peer ]; then rig_peer "$cmd"; else eval "$cmd"; fi
+}
+t_release() {
+	local want=1 r
+	[ "$(rig_peer uname -r | cut -d. -f1-2)" = 6.1 ] && [ "$RIG_PEER_MOD" = stock ] && want=0
+	rig_log "link groups here: $(smcstat -j | smcr_jsonq .link_groups)"
+	rig_log "link groups on the peer: $(rig_peer "smcstat -j | smcr_jsonq .link_groups")"
+	for r in client server; do
+		rig_check test "$(iop_lgr peer $r release)" = "$want" || return 1
+		rig_check test "$(iop_lgr here $r release)" = "$want" || return 1
+		[ "$want" = 1 ] || continue
+		rig_check test "$(iop_lgr peer $r max_links)" = 1 || return 1
+		rig_check test "$(iop_lgr here $r max_links)" = 1 || return 1
+	done
+	rig_pass "link groups of both roles: release $want$( [ "$want" = 1 ] && echo ", one link each")"
+}
+
 # Our SMC-Rv1 offers as the peer sees them (v1_roce2_gids=1: our client can offer v1 over rxe):
 # a v1+v2 Proposal still ends in SMC-Rv2; a v1-only one (smcr_v2=0) is declined by the peer, which
 # has no RoCE v1 GID, with NOSMCDEV (0x03030000), and both ends fall back cleanly
@@ -116,6 +139,7 @@ if rig_role a; then
 		rig_run_test client t_client
 		rig_run_test server t_server
 		rig_run_test many t_many
+		rig_run_test release t_release
 		rig_run_test offer_v1 t_offer_v1
 		rig_run_test dmesg t_dmesg
 	fi

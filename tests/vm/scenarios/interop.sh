@@ -79,9 +79,10 @@ t_many() {
 }
 
 # SMC v2.1 (release 1): the link groups of both roles agreed on release 1 and one link per
-# group, as both ends report them (the peer's netlink link-group dump: SMC_NLA_LGR_V2_REL and
-# SMC_NLA_LGR_R_V2_MAX_LINKS); a v2.1 client then does not wait 2 s for an ADD_LINK and a v2.1
-# server sends none. A peer of release 0 (Linux 6.1) keeps release 0 with us.
+# group, as both ends report them (netlink link-group dumps: SMC_NLA_LGR_V2_REL, and
+# SMC_NLA_LGR_R_V2_MAX_LINKS where the kernel's ABI has it, 6.12); a v2.1 client then does not
+# wait 2 s for an ADD_LINK and a v2.1 server sends none. A release-0 peer (Linux 6.1's smc.ko)
+# keeps release 0 with us.
 iop_lgr() { # iop_lgr WHERE ROLE FIELD: FIELD of the first SMC-R link group of ROLE
 	local cmd="smcstat -j | smcr_jsonq '.link_groups[role=$2].$3'"
 	if [ "$1" = peer ]; then rig_peer "$cmd"; else eval "$cmd"; fi
@@ -95,8 +96,13 @@ t_release() {
 		rig_check test "$(iop_lgr peer $r release)" = "$want" || return 1
 		rig_check test "$(iop_lgr here $r release)" = "$want" || return 1
 		[ "$want" = 1 ] || continue
-		rig_check test "$(iop_lgr peer $r max_links)" = 1 || return 1
-		rig_check test "$(iop_lgr here $r max_links)" = 1 || return 1
+		# 6.1's netlink ABI has no max_links attribute (ours follows it there)
+		if [ "$(rig_peer uname -r | cut -d. -f1-2)" != 6.1 ]; then
+			rig_check test "$(iop_lgr peer $r max_links)" = 1 || return 1
+		fi
+		if [ "$(uname -r | cut -d. -f1-2)" != 6.1 ]; then
+			rig_check test "$(iop_lgr here $r max_links)" = 1 || return 1
+		fi
 	done
 	rig_pass "link groups of both roles: release $want$( [ "$want" = 1 ] && echo ", one link each")"
 }

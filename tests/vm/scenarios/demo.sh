@@ -245,8 +245,9 @@ t_table() {
 			split($1, k, "_P")
 			row("redis " k[1] ", -P " k[2] ", " c " clients, " $4 " requests", "req/s", $2, $3)
 		}' $DEMO_RES | sed 's/^/    /')"
-	rig_note "   Both VMs run under qemu's software CPU emulation (TCG) and Soft-RoCE does its RDMA in"
-	rig_note "   software on that same emulated CPU: these ratios describe this setup, not RoCE hardware."
+	rig_note "   Both VMs run under qemu's software CPU emulation (TCG) and Soft-RoCE does its RDMA in software"
+	rig_note "   on that same emulated CPU: these ratios describe this setup (and move with the host's load),"
+	rig_note "   not RoCE hardware."
 	# all six rows made it and carry numbers
 	rig_check test "$(awk '$2 > 0 && $3 > 0' $DEMO_RES | wc -l)" = 6
 }

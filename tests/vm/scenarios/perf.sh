@@ -27,10 +27,14 @@ pf_snap() { eval "$PF_SNAP"; }
 
 # pf_get SNAP NAME
 pf_get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-# pf_delta SNAP0 SNAP1 NAME
-pf_delta() { echo $(($(pf_get "$2" "$3") - $(pf_get "$1" "$3"))); }
+# pf_delta SNAP0 SNAP1 NAME: the growth, or "-" if the counter does not exist (an older module)
+pf_delta() {
+	local a b
+	a=$(pf_get "$1" "$3") b=$(pf_get "$2" "$3")
+	if [ -n "$a" ] && [ -n "$b" ]; then echo $((b - a)); else echo -; fi
+}
 # pf_per X OPS: X per op, two decimals
-pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.2f", x / n; else print "-" }'; }
+pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0 && x != "-") printf "%.2f", x / n; else print "-" }'; }
 
 pf_setup_cmd() {
 	case $1 in
@@ -52,24 +56,27 @@ PF_A0="" PF_A1="" PF_B0="" PF_B1=""
 pf_mark() { PF_A0=$(pf_snap) PF_B0=$(rig_peer "$PF_SNAP"); }
 pf_mark_end() { PF_A1=$(pf_snap) PF_B1=$(rig_peer "$PF_SNAP"); }
 
-# pf_report IMPL WORKLOAD OPS BYTES: the per-op costs of the last mark..mark_end
+# pf_report IMPL WORKLOAD OPS BYTES SPEED: the per-op costs of the last mark..mark_end
 pf_report() {
-	local impl=$1 w=$2 ops=$3 bytes=$4 pa pb line c da db mb
+	local impl=$1 w=$2 ops=$3 bytes=$4 speed=$5 pa pb line c da db mb
 	pa=$(pf_delta "$PF_A0" "$PF_A1" pkts) pb=$(pf_delta "$PF_B0" "$PF_B1" pkts)
 	rig_check test "$(pf_delta "$PF_A0" "$PF_A1" fback)" = 0 || return 1
 	rig_check test "$(pf_delta "$PF_B0" "$PF_B1" fback)" = 0 || return 1
 	rig_check test $((pa + pb)) -gt 50 || return 1
 	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.3f", b / 1048576 }')
-	line="perf: $impl $w: ops=$ops MB=$mb pkts/op a=$(pf_per "$pa" "$ops") b=$(pf_per "$pb" "$ops")"
+	line="perf: $impl $w: $speed; ops=$ops MB=$mb pkts/op a=$(pf_per "$pa" "$ops") b=$(pf_per "$pb" "$ops")"
 	if [ "$impl" = smcr ]; then
 		for c in $PF_CTRS; do
 			da=$(pf_delta "$PF_A0" "$PF_A1" "$c") db=$(pf_delta "$PF_B0" "$PF_B1" "$c")
 			line="$line $c/op a=$(pf_per "$da" "$ops") b=$(pf_per "$db" "$ops")"
 		done
-		da=$(($(pf_delta "$PF_A0" "$PF_A1" CdcTx) + $(pf_delta "$PF_B0" "$PF_B1" CdcTx)))
-		db=$(($(pf_delta "$PF_A0" "$PF_A1" RdmaWrite) + $(pf_delta "$PF_B0" "$PF_B1" RdmaWrite)))
-		line="$line | WRITEs/CDC $(pf_per "$db" "$da")"
-		[ "$bytes" -gt 0 ] && line="$line CDCs/MB $(pf_per "$da" "$mb")"
+		da=$(pf_delta "$PF_A0" "$PF_A1" CdcTx) db=$(pf_delta "$PF_B0" "$PF_B1" CdcTx)
+		if [ "$da" != - ]; then
+			da=$((da + db))
+			db=$(($(pf_delta "$PF_A0" "$PF_A1" RdmaWrite) + $(pf_delta "$PF_B0" "$PF_B1" RdmaWrite)))
+			line="$line | WRITEs/CDC $(pf_per "$db" "$da")"
+			[ "$bytes" -gt 0 ] && line="$line CDCs/MB $(pf_per "$da" "$mb")"
+		fi
 	fi
 	rig_note "$line"
 }
@@ -90,7 +97,8 @@ pf_bench() {
 	ops=$(echo "$out" | sed -n 's/.*"ops":\([0-9]*\).*/\1/p')
 	bytes=$(echo "$out" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p')
 	[ "$test" = stream ] && ops=$((bytes / $(echo "$size" | sed 's/K$/*1024/; s/M$/*1048576/' | awk -F'*' '{ print ($2 ? $1 * $2 : $1) }')))
-	pf_report "$impl" "$test-$size-x$conns" "$ops" "$bytes"
+	pf_report "$impl" "$test-$size-x$conns" "$ops" "$bytes" "$(echo "$out" |
+		sed -n 's/.*"mbytes_per_s":\([0-9.]*\).*"ops_per_s":\([0-9.]*\).*"p50_us":\([0-9.]*\).*"p99_us":\([0-9.]*\).*/\1 MB\/s \2 ops\/s p50 \3 us p99 \4 us/p')"
 }
 
 # pf_redis IMPL PIPELINE: SET and GET, N requests, C clients, all under smc_run on both ends
@@ -101,7 +109,7 @@ pf_redis() {
 		rig_log "$out"; rig_check false "redis-benchmark"; return 1; }
 	pf_mark_end
 	rig_log "$impl redis -P $p: $(echo "$out" | tr '\n' ' ')"
-	pf_report "$impl" "redis-P$p($(echo "$out" | awk -F'"' '$2 == "SET" || $2 == "GET" { printf "%s=%s ", $2, $4 }'| sed 's/ $//'))" $((2 * n)) 0
+	pf_report "$impl" "redis-P$p" $((2 * n)) 0 "$(echo "$out" | awk -F'"' '$2 == "SET" || $2 == "GET" { printf "%s %s req/s ", $2, $4 }' | sed 's/ $//')"
 }
 
 pf_measure() {

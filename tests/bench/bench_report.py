@@ -228,9 +228,10 @@ def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None):
     """Lines per implementation: points = {impl: [(x, y)]}. None if empty."""
     if not any(points.values()):
         return None
-    parts = []
+    parts, xs = [], []
     for impl in IMPLS:
         pts = sorted(p for p in points.get(impl, []) if p[1] is not None)
+        xs += [x for x, _ in pts]
         if not pts:
             continue
         fn = f"{name}-{impl}.dat"
@@ -240,14 +241,16 @@ def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None):
                      f"lc rgb {gp_quote(COLORS[impl])} title {gp_quote(IMPL_NAMES[impl])}")
     if not parts:
         return None
+    lo, hi = (min(xs) / 2, max(xs) * 2) if logx else (min(xs) - 1, max(xs) + 1)
     if hline is not None:
         parts.append(f"{hline[0]!r} with lines dt 2 lw 2 lc rgb \"#2ca02c\" "
                      f"title {gp_quote(hline[1])}")
     return (f"set output {gp_quote(name + '.png')}\nset title {gp_quote(title)}\n"
             f"set xlabel {gp_quote(xlabel)}\nset ylabel {gp_quote(ylabel)}\n"
             f"{'set logscale x 2' if logx else 'unset logscale x'}\nset yrange [0:*]\n"
-            "set style data lines\n"
-            f"plot {', '.join(parts)}\nunset logscale x\n")
+            # a margin around the points (one point alone included), the ceiling across it all
+            f"set xrange [{lo!r}:{hi!r}]\n"
+            f"plot {', '.join(parts)}\nunset logscale x\nset xrange [*:*]\n")
 
 
 def plots(meas, ceiling, outdir, gnuplot):

@@ -29,6 +29,7 @@ BN_REDIS_PORT=6390
 BN_HTTP_PORT=8080
 BN_HTTP_DIR=/tmp/bnhttp
 BN_APPS=${RIG_OPT_BENCH_APPS:-1}
+BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
 # fallbacks and handshake errors so far on this host (SMC_GEN_NETLINK: any implementation)
@@ -261,7 +262,7 @@ bn_wrk_json() { # bn_wrk_json IMPL SIZE CONNS SECS <WRK-OUTPUT
 bn_http() { # bn_http IMPL: nginx on b, wrk here (keep-alive), 1 KiB and 64 KiB
 	local impl=$1 pre h sums z out got want rc=0 url
 	pre=$(bn_pre "$impl")
-	sums=$(rig_peer ". /lib/rig/scenarios/bench.sh; bn_http_prep") || { rig_check false "nginx setup on b: $sums"; return 1; }
+	sums=$(rig_peer "BN_SOURCED=1; . /lib/rig/scenarios/bench.sh; bn_http_prep") || { rig_check false "nginx setup on b: $sums"; return 1; }
 	h=$(rig_peer_bg "exec $pre nginx -p $BN_HTTP_DIR -e $BN_HTTP_DIR/error.log -c $BN_HTTP_DIR/nginx.conf") || return 1
 	if ! rig_check rig_peer_wait_port $BN_HTTP_PORT 30; then
 		rig_peer "cat $BN_HTTP_DIR/error.log"; rig_peer_kill "$h"; return 1
@@ -384,4 +385,10 @@ if rig_role a; then
 		rig_peer "$(bn_unload_cmd)" >/dev/null
 		rig_run_test dmesg t_dmesg
 	fi
+	rig_peer "touch $BN_DONE" >/dev/null 2>&1
+elif [ -z "${BN_SOURCED:-}" ] && rig_two_vms; then
+	# b: stay in the suite until a is done. The rig's end barrier waits 600 s, and a full run
+	# (BENCH_FULL=1) measures for longer than that. One check a second: b runs the servers.
+	bn_i=0
+	while [ ! -e $BN_DONE ] && [ $bn_i -lt 3600 ]; do sleep 1; bn_i=$((bn_i + 1)); done
 fi

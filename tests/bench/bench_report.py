@@ -224,8 +224,9 @@ def histogram(name, title, ylabel, cats, series, outdir):
             f"plot {plot}\nset style data points\nset xtics norotate\n")
 
 
-def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None):
-    """Lines per implementation: points = {impl: [(x, y)]}. None if empty."""
+def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None, xtic=None):
+    """Lines per implementation: points = {impl: [(x, y)]}; xtic(x): a tic label for each x
+    measured (default: gnuplot's tics). None if empty."""
     if not any(points.values()):
         return None
     parts, xs = [], []
@@ -242,6 +243,10 @@ def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None):
     if not parts:
         return None
     lo, hi = (min(xs) / 2, max(xs) * 2) if logx else (min(xs) - 1, max(xs) + 1)
+    tics = "set xtics autofreq\n"
+    if xtic is not None:
+        tics = ("set xtics (" + ", ".join(f"{gp_quote(xtic(x))} {x!r}" for x in sorted(set(xs)))
+                + ")\n")
     if hline is not None:
         parts.append(f"{hline[0]!r} with lines dt 2 lw 2 lc rgb \"#2ca02c\" "
                      f"title {gp_quote(hline[1])}")
@@ -250,7 +255,8 @@ def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None):
             f"{'set logscale x 2' if logx else 'unset logscale x'}\nset yrange [0:*]\n"
             # a margin around the points (one point alone included), the ceiling across it all
             f"set xrange [{lo!r}:{hi!r}]\n"
-            f"plot {', '.join(parts)}\nunset logscale x\nset xrange [*:*]\n")
+            f"{tics}"
+            f"plot {', '.join(parts)}\nunset logscale x\nset xrange [*:*]\nset xtics autofreq\n")
 
 
 def plots(meas, ceiling, outdir, gnuplot):
@@ -273,7 +279,8 @@ def plots(meas, ceiling, outdir, gnuplot):
     bw = ceiling.get("write_bw_mbytes_per_s")
     add("stream", lines("stream", "stream throughput, 1 connection", "write size (bytes)", "MB/s",
                         True, pts, outdir,
-                        None if bw is None else (bw, "RDMA ceiling (ib_write_bw 64 KiB)")))
+                        None if bw is None else (bw, "RDMA ceiling (ib_write_bw 64 KiB)"),
+                        size_text))
     # throughput by parallel connections, at the write size with the most connection counts
     by_size = {}
     for k in keys["stream"]:
@@ -283,7 +290,8 @@ def plots(meas, ceiling, outdir, gnuplot):
         pts = {impl: [(dict(k)["conns"], val("stream", k, impl, "mbytes_per_s"))
                       for k in keys["stream"] if dict(k)["size"] == size] for impl in IMPLS}
         add("conns", lines("conns", f"stream throughput, {size_text(size)} writes",
-                           "parallel connections", "MB/s (all connections)", True, pts, outdir))
+                           "parallel connections", "MB/s (all connections)", True, pts, outdir,
+                           xtic=str))
     # request/response latency: p50 and p99 per size
     cats, series = [], {impl: [] for impl in IMPLS}
     for k in keys["rr"]:

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The benchmark run (not part of scripts/test.sh): builds, boots two VMs on the same kernel and
 # measures, in one run, plain TCP, our smcr.ko, Debian's stock smc.ko and the perftest ceiling of
-# the same Soft-RoCE link (tests/vm/scenarios/bench.sh). Prints the table with ratios and leaves
-# bench.md (the table) and bench.json (one JSON object per measurement) in the output directory.
+# the same Soft-RoCE link (tests/vm/scenarios/bench.sh): smcr_bench (stream, request/response,
+# connection rate) and two applications under smc_run (redis, nginx + wrk). Leaves in the output
+# directory bench.json (one JSON object per measurement), and from it (tests/bench/bench_report.py)
+# bench.md (the table with ratios, printed at the end), bench-ratios.json and the plots (*.png);
+# run.txt and logs/ are the run itself. See docs/bench.md.
 #   scripts/bench.sh [OUTDIR]        default OUTDIR: build/bench/<date-time>
 #   SMCR_BUILD=DIR  build directory;  SMCR_NO_SETUP=1  skip scripts/setup.sh
 #   BENCH_KERNEL=6.12 (stock smc.ko needs a fixed rxe: 6.12);  BENCH_SECS=4  seconds per measurement
 #   BENCH_FULL=1  the whole grid (stream 64 B .. 1 MiB, 1 B / 1 KiB rr, 1/8/64 connections)
+#   BENCH_APPS=0  without redis and http;  BENCH_REDIS_N=4000  redis-benchmark requests at -P 1
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SMCR_BUILD:-$top/build}
@@ -20,11 +24,21 @@ cmake --build "$build" -j"$(nproc)"
 mkdir -p "$out"
 kv=${BENCH_KERNEL:-6.12}
 rc=0
+t0=$(date +%s)
 "$top/tests/vm/run.sh" --build "$build" --vms 2 --kernel-a "$kv" --kernel-b "$kv" \
 	--mod-a none --mod-b none --suite bench --notes --timeout 2400 --keep-logs "$out/logs" \
-	--opt BENCH_SECS="${BENCH_SECS:-4}" --opt BENCH_FULL="${BENCH_FULL:-0}" | tee "$out/run.txt" || rc=$?
-# the table: the notes lines of VM a; the measurements: the bench.json lines on its console
-sed -n 's/^\[a\] \(|.*\|== smcr_bench.*\|RDMA ceiling.*\)$/\1/p' "$out/run.txt" >"$out/bench.md"
+	--opt BENCH_SECS="${BENCH_SECS:-4}" --opt BENCH_FULL="${BENCH_FULL:-0}" \
+	--opt BENCH_APPS="${BENCH_APPS:-1}" --opt BENCH_REDIS_N="${BENCH_REDIS_N:-4000}" |
+	tee "$out/run.txt" || rc=$?
+t1=$(date +%s)
+# the measurements: the bench.json lines on VM a's console; the report from them
 sed -n 's/.*bench\.json: \({.*}\)\r\?$/\1/p' "$out/logs/console-a.log" >"$out/bench.json"
-echo "results: $out/bench.md, $out/bench.json"
+mode=quick
+[ "${BENCH_FULL:-0}" = 1 ] && mode=full
+python3 "$top/tests/bench/bench_report.py" --out "$out" \
+	--title "smcr bench ($mode, kernel $kv, ${BENCH_SECS:-4} s per measurement, $(date -u +%Y-%m-%d), run took $((t1 - t0)) s)" \
+	"$out/bench.json" || rc=$?
+echo
+cat "$out/bench.md" 2>/dev/null || true
+echo "results: $out/bench.md, $out/bench.json, $out/bench-ratios.json, $out/*.png"
 exit "$rc"

@@ -43,8 +43,8 @@ pkgs=(
 	perftest procps python3
 	# real programs run under smc_run in the VMs (copied into the guests; the preload suite)
 	redis-server redis-tools
-	# benchmarks (tests/bench, scripts/bench.sh): nginx + wrk in the VMs, plots on the host
-	nginx-light wrk gnuplot-nox
+	# benchmarks (tests/bench, scripts/bench.sh): nginx + wrk (+ wget, body check) in the VMs, plots
+	nginx-light wrk wget gnuplot-nox
 )
 $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}"
 # The redis-server and nginx packages enable and start system services; we only need their

@@ -4,20 +4,32 @@
 #   - our module (SMC-R over Soft-RoCE, default module parameters),
 #   - Debian's stock smc.ko (SMC-R over the same Soft-RoCE link),
 #   - the raw RDMA ceiling of that link (perftest ib_write_bw / ib_write_lat),
-# measured with smcr_bench (stream throughput, 1-byte request/response, connection rate).
+# measured with smcr_bench (stream throughput, 1-byte request/response, connection rate), and
+# with two unmodified applications run under smc_run (for TCP: run plainly):
+#   - redis: Debian's redis-server on b, redis-benchmark on a, SET and GET, -P 1 and -P 16,
+#   - http: Debian's nginx (nginx-light, our own config in /tmp) on b, wrk on a with keep-alive,
+#     a 1 KiB and a 64 KiB file; the bodies are checked once per implementation (GNU wget, md5).
 # VM a is the client, b the server. Start it with --mod-a none --mod-b none: the scenario loads
 # each implementation in turn. Every SMC measurement must really be SMC-R: no fallback on either
 # host and thousands of RoCE packets. The table goes to the notes (run.sh --notes) and, as JSON
 # lines, to /tmp/rig/bench.json on a (printed to the console).
 # Under TCG, absolute numbers mean little; ratios from the same run are what we quote.
 # Options: RIG_OPT_BENCH_SECS (seconds per measurement, default 4), RIG_OPT_BENCH_SIZE (stream
-# write size, default 64K).
+# write size, default 64K), RIG_OPT_BENCH_REDIS_N (redis-benchmark requests per run at -P 1,
+# default 4000; -P 16 runs 5 times as many), RIG_OPT_BENCH_APPS=0 (skip redis and http).
+# rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark /usr/sbin/nginx /usr/bin/wrk /usr/bin/wget
 
 BN_SECS=${RIG_OPT_BENCH_SECS:-4}
 BN_SIZE=${RIG_OPT_BENCH_SIZE:-64K}
 BN_PORT=5301
 BN_UEID=SMCR-BENCH
 BN_JSON=/tmp/rig/bench.json
+BN_REDIS_N=${RIG_OPT_BENCH_REDIS_N:-4000}
+BN_REDIS_PORT=6390
+BN_HTTP_PORT=8080
+BN_HTTP_DIR=/tmp/bnhttp
+BN_APPS=${RIG_OPT_BENCH_APPS:-1}
+BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
 # fallbacks and handshake errors so far on this host (SMC_GEN_NETLINK: any implementation)
@@ -139,12 +151,176 @@ EOF_CASES
 	rig_pass "$n measurements${summary}"
 }
 
+# ---- applications ------------------------------------------------------------------------------
+# Each application measurement is bracketed like bn_run: for SMC, no fallback and no handshake
+# error on either host, and at least MINPKTS RoCE packets sent here.
+bn_mark() { BN_P0=$(bn_pkts) BN_F0=$(bn_fback) BN_G0=$(rig_peer "$BN_FBACK" 2>/dev/null || echo x); }
+bn_proof() { # bn_proof IMPL WHAT MINPKTS
+	local p1 f1 g1
+	p1=$(bn_pkts) f1=$(bn_fback) g1=$(rig_peer "$BN_FBACK" 2>/dev/null || echo y)
+	rig_log "$1 $2: RoCE packets +$((p1 - BN_P0)), fallbacks here +$((f1 - BN_F0)), peer $BN_G0 -> $g1"
+	[ "$1" = tcp ] && return 0
+	rig_check test "$f1" = "$BN_F0" || return 1
+	rig_check test "$g1" = "$BN_G0" || return 1
+	rig_check test $((p1 - BN_P0)) -ge "$3"
+}
+
+bn_pre() { [ "$1" = tcp ] || echo smc_run; } # the wrapper for IMPL's application processes
+
+bn_impl_check() { # the implementation bn_use loaded is still there on both hosts
+	local want=$1 here peer
+	[ "$want" = tcp ] && want=none
+	here=$(rig_smc_impl) peer=$(rig_peer rig_smc_impl)
+	rig_check test "$here $peer" = "$want $want"
+}
+
+# redis-benchmark's CSV ("test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms",
+# "p95_latency_ms","p99_latency_ms","max_latency_ms") to one JSON line per test
+bn_redis_json() { # bn_redis_json IMPL PIPELINE REQUESTS CLIENTS <CSV
+	awk -F'"' -v l="$1" -v p="$2" -v n="$3" -v c="$4" '
+	$2 == "SET" || $2 == "GET" {
+		printf "{\"label\":\"%s\",\"test\":\"redis\",\"op\":\"%s\",\"pipeline\":%d,\"conns\":%d,\"requests\":%d,\"rps\":%s,\"p50_us\":%.1f,\"p99_us\":%.1f}\n", l, $2, p, c, n, $4, $10 * 1000, $14 * 1000
+	}'
+}
+
+bn_redis() { # bn_redis IMPL: redis-server on b, redis-benchmark here, -P 1 and -P 16
+	local impl=$1 pre h p n out rc=0
+	pre=$(bn_pre "$impl")
+	h=$(rig_peer_bg "mkdir -p /tmp/bnredis && cd /tmp/bnredis && exec $pre redis-server --port $BN_REDIS_PORT --bind 0.0.0.0 --protected-mode no --save '' --appendonly no --dir /tmp/bnredis") || return 1
+	rig_check rig_peer_wait_port $BN_REDIS_PORT 30 || { rig_peer_kill "$h"; return 1; }
+	for p in 1 16; do
+		n=$BN_REDIS_N
+		[ "$p" = 1 ] || n=$((BN_REDIS_N * 5))
+		bn_mark
+		out=$($pre redis-benchmark -h "$RIG_PEER_IP4" -p $BN_REDIS_PORT -n "$n" -c 8 -P "$p" -t set,get --csv 2>&1)
+		rc=$?
+		rig_log "$impl redis -P $p -n $n -c 8: $(echo "$out" | tr '\n' ' ')"
+		rig_check test "$rc" = 0 || break
+		out=$(echo "$out" | bn_redis_json "$impl" "$p" "$n" 8)
+		# both tests reported a positive rate
+		rig_check test "$(echo "$out" | grep -c '"rps":[0-9]*[1-9]')" = 2 || { rc=1; break; }
+		# every batch of P requests is at least one RDMA write from here
+		bn_proof "$impl" "redis -P $p" $((2 * n / p)) || { rc=1; break; }
+		echo "$out" >>"$BN_JSON"
+		BN_SUMMARY="$BN_SUMMARY; redis -P $p $(echo "$out" | sed -n 's/.*"op":"\([A-Z]*\)".*"rps":\([0-9]*\).*/\1 \2/p' | tr '\n' ' ')/s"
+	done
+	rig_peer_kill "$h" >/dev/null 2>&1
+	return $rc
+}
+
+# nginx on b: our own config (no includes, nothing outside $BN_HTTP_DIR), one worker process
+# that is the master too, files of 1 KiB and 64 KiB; prints their md5 sums. Run on b.
+bn_http_prep() {
+	rm -rf $BN_HTTP_DIR && mkdir -p $BN_HTTP_DIR/www || return 1
+	head -c 1024 /dev/urandom >$BN_HTTP_DIR/www/1024 || return 1
+	head -c 65536 /dev/urandom >$BN_HTTP_DIR/www/65536 || return 1
+	cat >$BN_HTTP_DIR/nginx.conf <<EOF_NGINX || return 1
+user root;
+worker_processes 1;
+master_process off;
+daemon off;
+pid $BN_HTTP_DIR/nginx.pid;
+error_log $BN_HTTP_DIR/error.log warn;
+events { worker_connections 256; }
+http {
+	access_log off;
+	default_type application/octet-stream;
+	sendfile off;
+	keepalive_requests 1000000;
+	keepalive_timeout 60s;
+	client_body_temp_path $BN_HTTP_DIR/body;
+	proxy_temp_path $BN_HTTP_DIR/proxy;
+	fastcgi_temp_path $BN_HTTP_DIR/fastcgi;
+	uwsgi_temp_path $BN_HTTP_DIR/uwsgi;
+	scgi_temp_path $BN_HTTP_DIR/scgi;
+	server {
+		listen $BN_HTTP_PORT;
+		root $BN_HTTP_DIR/www;
+	}
+}
+EOF_NGINX
+	(cd $BN_HTTP_DIR/www && md5sum 1024 65536)
+}
+
+# wrk's text output to one JSON line: requests/s, MB/s (1e6 bytes, wrk prints binary units),
+# latency percentiles in us; errors (socket errors, non-2xx) make it fail
+bn_wrk_json() { # bn_wrk_json IMPL SIZE CONNS SECS <WRK-OUTPUT
+	awk -v l="$1" -v z="$2" -v c="$3" -v t="$4" '
+	function us(s,   v) { v = s + 0; if (s ~ /us$/) return v; if (s ~ /ms$/) return v * 1000; if (s ~ /m$/) return v * 60e6; if (s ~ /s$/) return v * 1e6; return v }
+	function bytes(s,   v) { v = s + 0; if (s ~ /KB$/) return v * 1024; if (s ~ /MB$/) return v * 1048576; if (s ~ /GB$/) return v * 1073741824; return v }
+	$1 == "Requests/sec:" { rps = $2 }
+	$1 == "Transfer/sec:" { bps = bytes($2) }
+	$1 == "50%" { p50 = us($2) } $1 == "99%" { p99 = us($2) }
+	/requests in/ { reqs = $1 }
+	/Socket errors|Non-2xx/ { bad = 1 }
+	END {
+		if (bad || rps == "" || reqs + 0 == 0) exit 1
+		printf "{\"label\":\"%s\",\"test\":\"http\",\"size\":%d,\"conns\":%d,\"seconds\":%s,\"requests\":%d,\"rps\":%s,\"mbytes_per_s\":%.3f,\"p50_us\":%.1f,\"p99_us\":%.1f}\n", l, z, c, t, reqs, rps, bps / 1e6, p50, p99
+	}'
+}
+
+bn_http() { # bn_http IMPL: nginx on b, wrk here (keep-alive), 1 KiB and 64 KiB
+	local impl=$1 pre h sums z out got want rc=0 url
+	pre=$(bn_pre "$impl")
+	sums=$(rig_peer "BN_SOURCED=1; . /lib/rig/scenarios/bench.sh; bn_http_prep") || { rig_check false "nginx setup on b: $sums"; return 1; }
+	h=$(rig_peer_bg "exec $pre nginx -p $BN_HTTP_DIR -e $BN_HTTP_DIR/error.log -c $BN_HTTP_DIR/nginx.conf") || return 1
+	if ! rig_check rig_peer_wait_port $BN_HTTP_PORT 30; then
+		rig_peer "cat $BN_HTTP_DIR/error.log"; rig_peer_kill "$h"; return 1
+	fi
+	for z in 1024 65536; do
+		url=http://$RIG_PEER_IP4:$BN_HTTP_PORT/$z
+		# the body, once, through the same implementation (smc_run -d: the socket is AF_SMC)
+		bn_mark
+		got=$(${pre:+$pre -d} /usr/bin/wget -q -O- "$url" 2>/tmp/rig/bn-wget.err | md5sum | cut -c1-32)
+		want=$(echo "$sums" | awk -v f="$z" '$2 == f { print $1 }')
+		rig_log "$impl http GET /$z: md5 $got, on b $want"
+		rig_check test -n "$want" -a "$got" = "$want" || { rc=1; break; }
+		if [ -n "$pre" ]; then
+			rig_check grep -q 'socket(AF_INET, SOCK_STREAM.*): fd [0-9]* is AF_SMC' /tmp/rig/bn-wget.err || { rc=1; break; }
+		fi
+		bn_proof "$impl" "http wget /$z" 2 || { rc=1; break; }
+		bn_mark
+		out=$($pre wrk -t1 -c8 -d"${BN_SECS}s" --latency "$url" 2>&1)
+		rc=$?
+		rig_log "$impl http wrk /$z: $(echo "$out" | tr '\n' ' ' | tr -s ' ')"
+		rig_check test "$rc" = 0 || break
+		out=$(echo "$out" | bn_wrk_json "$impl" "$z" 8 "$BN_SECS") || { rig_check false "wrk reported errors or nothing"; rc=1; break; }
+		# one request and one response per round trip at least
+		bn_proof "$impl" "http wrk /$z" "$(($(bn_field "$out" requests) / 2))" || { rc=1; break; }
+		echo "$out" >>"$BN_JSON"
+		BN_SUMMARY="$BN_SUMMARY; http $z B $(bn_field "$out" rps) req/s $(bn_field "$out" mbytes_per_s) MB/s"
+	done
+	rig_peer_kill "$h" >/dev/null 2>&1
+	if rig_peer "test -s $BN_HTTP_DIR/error.log"; then
+		rig_log "nginx error.log on b:"; rig_peer "cat $BN_HTTP_DIR/error.log" | head -n 20
+	fi
+	return $rc
+}
+
+bn_apps() { # bn_apps IMPL: redis and http with the implementation bn_use loaded
+	local impl=$1 c
+	[ "$BN_APPS" = 1 ] || { rig_skip "RIG_OPT_BENCH_APPS=$BN_APPS"; return 0; }
+	for c in redis-server redis-benchmark nginx wrk /usr/bin/wget; do
+		rig_check rig_have "$c" || { rig_log "$c is missing (scripts/setup.sh installs it)"; return 1; }
+	done
+	[ "$impl" = tcp ] || rig_check rig_have smc_run || return 1
+	bn_impl_check "$impl" || return 1
+	BN_SUMMARY=""
+	bn_redis "$impl" || return 1
+	bn_http "$impl" || return 1
+	rig_pass "${BN_SUMMARY#; }"
+}
+
 t_tcp() { bn_use none && bn_measure tcp; }
 t_ours() { bn_use smcr && bn_measure smcr; }
 t_stock() { bn_use stock && bn_measure stock; }
+t_tcp_apps() { bn_apps tcp; }
+t_ours_apps() { bn_apps smcr; }
+t_stock_apps() { bn_apps stock; }
 
 # The table, from the JSON lines: one row per case and metric, ours/TCP and ours/stock ratios
-# (for latencies a ratio below 1 means ours is faster).
+# (for latencies a ratio below 1 means ours is faster). smcr_bench's measurements only: the full
+# report, applications and plots included, is tests/bench/bench_report.py's on the host.
 bn_table() {
 	awk '
 	function field(s, k,   m) { if (match(s, "\"" k "\":[^,}]*")) { m = substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3); gsub(/"/, "", m); return m } return "" }
@@ -156,6 +332,7 @@ bn_table() {
 	{
 		l = field($0, "label"); t = field($0, "test"); z = field($0, "size"); c = field($0, "conns")
 		if (l == "rdma") { ceil[t] = (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us"); next }
+		if (t != "stream" && t != "rr" && t != "crr") next	# the applications: in the host report
 		k = t " " z " " c
 		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
 		if (t == "stream") v[l, k] = field($0, "mbytes_per_s")
@@ -198,11 +375,20 @@ if rig_role a; then
 		rig_run_test setup t_setup
 		rig_run_test ceiling t_ceiling
 		rig_run_test tcp t_tcp
+		rig_run_test tcp_apps t_tcp_apps
 		rig_run_test ours t_ours
+		rig_run_test ours_apps t_ours_apps
 		rig_run_test stock t_stock
+		rig_run_test stock_apps t_stock_apps
 		rig_run_test table t_table
 		eval "$(bn_unload_cmd)"
 		rig_peer "$(bn_unload_cmd)" >/dev/null
 		rig_run_test dmesg t_dmesg
 	fi
+	rig_peer "touch $BN_DONE" >/dev/null 2>&1
+elif [ -z "${BN_SOURCED:-}" ] && rig_two_vms; then
+	# b: stay in the suite until a is done. The rig's end barrier waits 600 s, and a full run
+	# (BENCH_FULL=1) measures for longer than that. One check a second: b runs the servers.
+	bn_i=0
+	while [ ! -e $BN_DONE ] && [ $bn_i -lt 3600 ]; do sleep 1; bn_i=$((bn_i + 1)); done
 fi

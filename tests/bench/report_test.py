@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Host test of bench_report.py: a small bench.json written here, the report generated from it,
+and its ratios, gaps, table and plots checked.
+
+  report_test.py BENCH_REPORT.PY
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+INPUT = [
+    # perftest reports MiB/s: 1000 MiB/s are 1048.576 MB/s
+    {"label": "rdma", "test": "ib_write_bw", "size": 65536, "mbytes_per_s": 1000.0},
+    {"label": "rdma", "test": "ib_write_lat", "size": 1, "t_typical_us": 40.0},
+    {"label": "tcp", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 200.0},
+    {"label": "smcr", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 524.288},
+    {"label": "stock", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 400.0},
+    {"label": "tcp", "test": "stream", "size": 1024, "conns": 1, "mbytes_per_s": 50.0},
+    {"label": "smcr", "test": "stream", "size": 1024, "conns": 1, "mbytes_per_s": 80.0},
+    {"label": "tcp", "test": "stream", "size": 65536, "conns": 8, "mbytes_per_s": 300.0},
+    {"label": "smcr", "test": "stream", "size": 65536, "conns": 8, "mbytes_per_s": 600.0},
+    {"label": "stock", "test": "stream", "size": 65536, "conns": 8, "mbytes_per_s": 450.0},
+    {"label": "tcp", "test": "rr", "size": 1, "conns": 1, "p50_us": 300.0, "p99_us": 900.0},
+    {"label": "smcr", "test": "rr", "size": 1, "conns": 1, "p50_us": 120.0, "p99_us": 450.0},
+    "this line is not JSON",
+    {"label": "stock", "test": "rr", "size": 1, "conns": 1, "p50_us": 150.0},
+    {"label": "tcp", "test": "crr", "size": 1, "conns": 1, "ops_per_s": 800.0},
+    {"label": "smcr", "test": "crr", "size": 1, "conns": 1, "ops_per_s": 200.0},
+    {"label": "stock", "test": "crr", "size": 1, "conns": 1, "ops_per_s": 250.0},
+    {"label": "tcp", "test": "redis", "op": "GET", "pipeline": 16, "conns": 8, "rps": 2000.0,
+     "p50_us": 1200.0},
+    {"label": "smcr", "test": "redis", "op": "GET", "pipeline": 16, "conns": 8, "rps": 3000.0,
+     "p50_us": 900.0},
+    {"label": "stock", "test": "redis", "op": "GET", "pipeline": 16, "conns": 8, "rps": 2500.0,
+     "p50_us": 1000.0},
+    {"label": "smcr", "test": "redis", "op": "SET", "pipeline": 1, "conns": 8, "rps": 700.0,
+     "p50_us": 9000.0},
+    # http: no TCP measurement at all
+    {"label": "smcr", "test": "http", "size": 1024, "conns": 8, "rps": 1500.0,
+     "mbytes_per_s": 1.8, "p50_us": 4000.0, "p99_us": 9000.0},
+    {"label": "stock", "test": "http", "size": 1024, "conns": 8, "rps": 1000.0,
+     "mbytes_per_s": 1.2, "p50_us": 6000.0, "p99_us": 12000.0},
+    {"label": "martian", "test": "stream", "size": 1, "conns": 1, "mbytes_per_s": 1.0},
+    {"label": "smcr", "test": "teleport", "size": 1},
+]
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print(f"FAIL: {what}")
+
+
+def close(a, b):
+    return a is not None and b is not None and abs(a - b) < 1e-6 * max(1.0, abs(b))
+
+
+def find(rows, test, metric, **key):
+    for r in rows:
+        if r["test"] == test and r["metric"] == metric and all(r["key"].get(k) == v
+                                                              for k, v in key.items()):
+            return r
+    return None
+
+
+def run(report, args, cwd):
+    return subprocess.run([sys.executable, report] + args, cwd=cwd, capture_output=True,
+                          text=True, check=False)
+
+
+def main():
+    report = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory(prefix="bench-report-test.") as d:
+        src = os.path.join(d, "bench.json")
+        with open(src, "w", encoding="utf-8") as f:
+            for rec in INPUT:
+                f.write((rec if isinstance(rec, str) else json.dumps(rec)) + "\n")
+        out = os.path.join(d, "out")
+        res = run(report, ["--out", out, "--title", "report test", src], d)
+        print(res.stdout, res.stderr, sep="")
+        check(res.returncode == 0, f"bench_report exit status {res.returncode}")
+        check("not JSON" in res.stderr, "a malformed line is reported")
+        check("martian" in res.stderr and "teleport" in res.stderr, "unknown label/test reported")
+
+        with open(os.path.join(out, "bench-ratios.json"), encoding="utf-8") as f:
+            data = json.load(f)
+        rows = data["rows"]
+        check(close(data["ceiling"].get("write_bw_mbytes_per_s"), 1048.576), "ceiling MiB -> MB")
+
+        r = find(rows, "stream", "mbytes_per_s", size=65536, conns=1)
+        check(r is not None, "stream 64 KiB row")
+        if r:
+            check(close(r["ours_tcp"], 524.288 / 200.0), f"stream ours/TCP {r['ours_tcp']}")
+            check(close(r["ours_stock"], 524.288 / 400.0), f"stream ours/stock {r['ours_stock']}")
+            check(close(r["ours_ceiling"], 0.5), f"stream ours/ceiling {r['ours_ceiling']}")
+            check(r["higher_is_better"] is True, "stream: higher is better")
+        r = find(rows, "stream", "mbytes_per_s", size=1024, conns=1)
+        check(r is not None and r["stock"] is None and r["ours_stock"] is None
+              and close(r["ours_tcp"], 1.6), "stream 1 KiB: no stock, ours/TCP 1.6")
+
+        r = find(rows, "rr", "p50_us", size=1)
+        check(r is not None and close(r["ceiling"], 80.0) and close(r["ours_ceiling"], 1.5)
+              and close(r["ours_tcp"], 0.4) and close(r["ours_stock"], 0.8),
+              f"rr 1 B p50 ratios: {r}")
+        r = find(rows, "rr", "p99_us", size=1)
+        check(r is not None and r["stock"] is None and r["ceiling"] is None
+              and r["ours_ceiling"] is None and r["higher_is_better"] is False,
+              f"rr p99: stock missing, no ceiling: {r}")
+        r = find(rows, "crr", "ops_per_s", size=1)
+        check(r is not None and close(r["ours_tcp"], 0.25) and close(r["ours_stock"], 0.8),
+              "crr ratios")
+
+        r = find(rows, "redis", "rps", op="GET", pipeline=16)
+        check(r is not None and close(r["ours_tcp"], 1.5) and close(r["ours_stock"], 1.2)
+              and r["ours_ceiling"] is None, f"redis GET -P 16 ratios: {r}")
+        r = find(rows, "redis", "p50_us", op="GET", pipeline=16)
+        check(r is not None and close(r["ours_tcp"], 0.75), "redis GET p50 ratio")
+        r = find(rows, "redis", "rps", op="SET", pipeline=1)
+        check(r is not None and r["tcp"] is None and r["ours_tcp"] is None
+              and close(r["smcr"], 700.0), "redis SET -P 1: only ours")
+
+        r = find(rows, "http", "mbytes_per_s", size=1024, conns=8)
+        check(r is not None and r["tcp"] is None and r["ours_tcp"] is None
+              and close(r["ours_stock"], 1.5), f"http MB/s: no TCP, ours/stock 1.5: {r}")
+        check(not any(r["test"] == "stream" and r["key"].get("size") == 1 for r in rows),
+              "the unknown label's record is not a row")
+
+        with open(os.path.join(out, "bench.md"), encoding="utf-8") as f:
+            md = f.read()
+        print(md)
+        check(md.startswith("# report test\n"), "bench.md title")
+        check("| stream, 64 KiB writes, 1 conn | MB/s (higher is better) | 200.0 | 524.3 | 400.0 "
+              "| 2.62 | 1.31 | 0.50 |" in md, "bench.md stream row")
+        check("| http GET 1 KiB, keep-alive, 8 conns | requests/s (higher is better) | - | 1500 "
+              "| 1000 | - | 1.50 | - |" in md, "bench.md http row with a gap")
+        check("ib_write_bw 64 KiB 1049 MB/s" in md, "bench.md ceiling line")
+
+        for name in ("stream", "conns", "rr", "redis", "http"):
+            path = os.path.join(out, name + ".png")
+            ok = os.path.exists(path)
+            if ok:
+                with open(path, "rb") as f:
+                    ok = f.read(8) == PNG and os.path.getsize(path) > 1000
+            check(ok, f"{name}.png is a PNG")
+            check(f"({name}.png)" in md, f"bench.md links {name}.png")
+
+        # nothing to report: still a table (empty), no plots, no error
+        empty = os.path.join(d, "empty.json")
+        open(empty, "w", encoding="utf-8").close()
+        res = run(report, ["--out", os.path.join(d, "empty"), empty], d)
+        check(res.returncode == 0, f"empty input: exit status {res.returncode} {res.stderr}")
+        with open(os.path.join(d, "empty", "bench-ratios.json"), encoding="utf-8") as f:
+            e = json.load(f)
+        check(e["rows"] == [] and e["plots"] == [], "empty input: no rows, no plots")
+        # a missing input file is an error, not a traceback
+        res = run(report, ["--out", os.path.join(d, "none"), os.path.join(d, "missing.json")], d)
+        check(res.returncode == 2 and "Traceback" not in res.stderr, "missing input: status 2")
+
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("report test ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,6 +25,8 @@
 #include <net/tcp.h>
 
 #include "smcr.h"
+#include "data.h"
+#include "mib.h"
 #include "replace.h"
 
 /* TCP's own default callbacks, learned once from a throw-away socket (they are not exported). */
@@ -147,6 +149,24 @@ static void smcr_clc_fwd_write_space(struct sock *clcsk)
 	read_unlock_bh(&clcsk->sk_callback_lock);
 }
 
+/*
+ * The TCP connection under an SMC-R connection was reset: the peer gave up on the handshake after
+ * we had finished ours (e.g. its wait for our Confirm ran out under load, and it reset the
+ * connection instead of delivering it). Its end of our connection is gone: abort ours now
+ * instead of writing into an RMB nobody reads until the link group ends. [softirq]
+ */
+static void smcr_clc_reset_check(struct smcr_sock *smc, struct sock *clcsk)
+{
+	if (!smcr_conn_active(smc) || !READ_ONCE(clcsk->sk_err) ||
+	    READ_ONCE(clcsk->sk_state) != TCP_CLOSE || smc->sk.sk_state != SMCR_ACTIVE ||
+	    test_bit(SMCR_DP_LOCAL_ABORT, &smc->conn.dp_flags))	/* state change, then error */
+		return;
+	smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CLC_RESET);
+	pr_info_ratelimited("connection %08x: its TCP connection was reset by the peer, aborting\n",
+			    smc->conn.token);
+	smcr_close_abort_local(smc);
+}
+
 static void smcr_clc_fwd_state_change(struct sock *clcsk)
 {
 	struct smcr_sock *smc;
@@ -155,6 +175,7 @@ static void smcr_clc_fwd_state_change(struct sock *clcsk)
 	smc = smcr_clc_user(clcsk);
 	if (smc) {
 		smc->hooks.state_change(clcsk);
+		smcr_clc_reset_check(smc, clcsk);
 		smcr_fwd_wakeup(smc, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP |
 				     EPOLLRDNORM | EPOLLWRNORM, 0);
 	} else {
@@ -171,6 +192,7 @@ static void smcr_clc_fwd_error_report(struct sock *clcsk)
 	smc = smcr_clc_user(clcsk);
 	if (smc) {
 		smc->hooks.error_report(clcsk);
+		smcr_clc_reset_check(smc, clcsk);
 		smcr_fwd_wakeup(smc, EPOLLERR, POLL_ERR);
 	} else {
 		smcr_tcp_error_report(clcsk);

@@ -85,6 +85,7 @@ struct smcr_buf {
 	bool			is_rmb;
 	bool			used;
 	bool			rkey_announced;
+	bool			retired;	/* a peer may still write into it: never reused */
 };
 
 /* ---- links (link.c, wr.c, llc.c) ----------------------------------------------------------------- */

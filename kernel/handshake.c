@@ -29,6 +29,7 @@
 #include "eid.h"
 #include "ib.h"
 #include "hspath.h"
+#include "inject.h"
 #include "policy.h"
 #include "wire/negotiate.h"
 
@@ -703,6 +704,12 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	rc = smcr_clc_send_ac(child, &msg->ac);
 	if (rc)
 		goto drop;
+	/*
+	 * The client has our RMB's address and rkey now. Should this handshake still fail (its
+	 * Confirm comes too late, say), the client may already write into the RMB before it learns
+	 * of the reset: never hand that RMB to another connection of this (surviving) group.
+	 */
+	child->conn.rmb->retired = true;
 
 	rc = smcr_clc_expect(child, buf, msg, SMCR_CLC_CONFIRM);
 	if (rc < 0)
@@ -725,6 +732,10 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	if (rc) {
 		reason = rc;
 		goto decline_conn;
+	}
+	if (smcr_inject_armed() && smcr_inject_srv_drop(child->clcsock->sk->sk_num)) {
+		rc = -ETIMEDOUT;	/* test facility: as if the Confirm had come too late */
+		goto drop;
 	}
 	reason = SMCR_DECL_VERSMISMAT;
 	if ((msg->ac.version >= SMCR_CLC_V2) != (version == SMCR_CLC_V2))
@@ -758,6 +769,7 @@ static int smcr_srv_rdma(struct smcr_sock *child, u8 *buf, const struct smcr_clc
 	reason = SMCR_DECL_INTERR;
 	if (smcr_conn_start(child))
 		goto decline_conn;
+	child->conn.rmb->retired = false;	/* the connection owns it: normal reuse after it */
 	smcr_stat_srv_succ(sock_net(&child->sk), version == SMCR_CLC_V2);
 	kfree(path);
 	kfree(msg);

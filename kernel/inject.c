@@ -14,6 +14,9 @@
  *   cdc_prod_backwards  producer cursor two laps behind
  *   cdc_cons_beyond     consumer cursor count beyond our RMB (the peer's view: beyond its RMBE)
  *   cdc_short           only the first 20 bytes of the CDC are sent
+ * Handshake faults change the next server handshake (port=N: of the listening port):
+ *   srv_drop_confirm    the server resets the connection after the client's Confirm arrived,
+ *                       as if its wait had run out: the client already runs SMC-R
  * Faults sent at once, as an extra message on the target connection's link:
  *   cdc_bad_token       a CDC whose alert token the peer does not know
  *   llc_unknown         a 44-byte LLC message of an unknown type
@@ -48,6 +51,7 @@ enum smcr_inject_fault {
 	SMCR_INJ_CDC_PROD_BACKWARDS,
 	SMCR_INJ_CDC_CONS_BEYOND,
 	SMCR_INJ_CDC_SHORT,
+	SMCR_INJ_SRV_DROP_CONFIRM,	/* a handshake fault: needs no connection to arm */
 	SMCR_INJ_CDC_BAD_TOKEN,		/* from here on: sent at once */
 	SMCR_INJ_LLC_UNKNOWN,
 	SMCR_INJ_LLC_BAD_LEN,
@@ -67,6 +71,7 @@ static const char * const smcr_inject_names[SMCR_INJ_MAX] = {
 	[SMCR_INJ_CDC_PROD_BACKWARDS]	= "cdc_prod_backwards",
 	[SMCR_INJ_CDC_CONS_BEYOND]	= "cdc_cons_beyond",
 	[SMCR_INJ_CDC_SHORT]		= "cdc_short",
+	[SMCR_INJ_SRV_DROP_CONFIRM]	= "srv_drop_confirm",
 	[SMCR_INJ_CDC_BAD_TOKEN]	= "cdc_bad_token",
 	[SMCR_INJ_LLC_UNKNOWN]		= "llc_unknown",
 	[SMCR_INJ_LLC_BAD_LEN]		= "llc_bad_len",
@@ -77,6 +82,7 @@ static DEFINE_MUTEX(smcr_inject_mutex);		/* writers, static key changes */
 static DEFINE_SPINLOCK(smcr_inject_lock);		/* the fields below */
 static enum smcr_inject_fault smcr_inject_fault;	/* armed CDC fault */
 static u32 smcr_inject_token;				/* its connection (0: any) */
+static u16 smcr_inject_port;				/* handshake faults: local port */
 static unsigned long smcr_inject_fired;			/* faults applied or sent */
 static char smcr_inject_last[64];			/* the last one */
 static struct dentry *smcr_inject_dir;
@@ -112,7 +118,8 @@ u32 smcr_inject_cdc(struct smcr_conn *conn, struct smcr_cdc_msg *msg)
 
 	spin_lock_irqsave(&smcr_inject_lock, flags);
 	f = smcr_inject_fault;
-	if (f == SMCR_INJ_NONE || (smcr_inject_token && smcr_inject_token != conn->token)) {
+	if (f == SMCR_INJ_NONE || f == SMCR_INJ_SRV_DROP_CONFIRM ||
+	    (smcr_inject_token && smcr_inject_token != conn->token)) {
 		spin_unlock_irqrestore(&smcr_inject_lock, flags);
 		return SMCR_CDC_MSG_LEN;
 	}
@@ -139,6 +146,25 @@ u32 smcr_inject_cdc(struct smcr_conn *conn, struct smcr_cdc_msg *msg)
 		break;
 	}
 	return SMCR_CDC_MSG_LEN;
+}
+
+bool smcr_inject_srv_drop(u16 lport)
+{
+	bool hit;
+
+	spin_lock_bh(&smcr_inject_lock);
+	hit = smcr_inject_fault == SMCR_INJ_SRV_DROP_CONFIRM &&
+	      (!smcr_inject_port || smcr_inject_port == lport);
+	if (hit) {
+		smcr_inject_fault = SMCR_INJ_NONE;
+		smcr_inject_note(SMCR_INJ_SRV_DROP_CONFIRM, 0);
+	}
+	spin_unlock_bh(&smcr_inject_lock);
+	if (hit) {
+		schedule_work(&smcr_inject_off_work);
+		pr_info("inject: srv_drop_confirm on port %u\n", lport);
+	}
+	return hit;
 }
 
 /* ---- faults sent at once ------------------------------------------------------------------- */
@@ -301,7 +327,7 @@ static ssize_t smcr_inject_write(struct file *file, const char __user *ubuf, siz
 	}
 
 	mutex_lock(&smcr_inject_mutex);
-	if (f != SMCR_INJ_NONE) {
+	if (f != SMCR_INJ_NONE && f != SMCR_INJ_SRV_DROP_CONFIRM) {
 		smc = smcr_inject_find_conn(current->nsproxy->net_ns, port);
 		if (!smc) {
 			rc = -ENOENT;	/* no SMC-R connection (on that port) */
@@ -315,6 +341,7 @@ static ssize_t smcr_inject_write(struct file *file, const char __user *ubuf, siz
 	spin_lock_bh(&smcr_inject_lock);
 	smcr_inject_fault = f;
 	smcr_inject_token = port && smc ? smc->conn.token : 0;
+	smcr_inject_port = f == SMCR_INJ_SRV_DROP_CONFIRM ? port : 0;
 	spin_unlock_bh(&smcr_inject_lock);
 	if (f != SMCR_INJ_NONE && !static_key_enabled(&smcr_inject_key))
 		static_branch_enable(&smcr_inject_key);

@@ -27,6 +27,9 @@ static inline bool smcr_inject_armed(void)
  */
 u32 smcr_inject_cdc(struct smcr_conn *conn, struct smcr_cdc_msg *msg);
 
+/* The server handshake on local port @lport: drop it after the Confirm? (one shot) */
+bool smcr_inject_srv_drop(u16 lport);
+
 void smcr_inject_init(void);
 void smcr_inject_exit(void);
 

@@ -280,7 +280,8 @@ static void smcr_buf_put(struct smcr_lgr *lgr, struct smcr_buf *buf)
 	if (!buf)
 		return;
 	mutex_lock(&lgr->bufs_lock);
-	buf->used = false;
+	if (!buf->retired)	/* a retired RMB stays taken until the group ends */
+		buf->used = false;
 	mutex_unlock(&lgr->bufs_lock);
 }
 

@@ -56,6 +56,7 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_TX_WAKE]		= "TxWake",
 	[SMCR_MIB_RX_COPY]		= "RxCopy",
 	[SMCR_MIB_TX_COPY]		= "TxCopy",
+	[SMCR_MIB_CLC_RESET]		= "ClcResetAbort",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

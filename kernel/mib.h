@@ -60,6 +60,7 @@ enum smcr_mib_field {
 	SMCR_MIB_TX_WAKE,		/* writers woken for send buffer space */
 	SMCR_MIB_RX_COPY,		/* recvmsg() copies out of the RMB */
 	SMCR_MIB_TX_COPY,		/* sendmsg() copies into the send buffer */
+	SMCR_MIB_CLC_RESET,		/* SMC-R connections aborted: their TCP connection was reset */
 	SMCR_MIB_MAX
 };
 

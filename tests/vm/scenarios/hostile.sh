@@ -11,6 +11,11 @@
 #     group survives and a new connection is SMC-R again;
 #   cdc_bad_token, llc_unknown, llc_bad_len, llc_malformed: dropped and counted by b (as Linux
 #     drops them), the connection completes intact, the link group survives.
+#   srv_drop_confirm (late_reset; b runs our module): a is the server of a link group b already
+#     uses; a's handshake resets a new connection after b's Confirm arrived, as a server whose
+#     wait ran out does. b already runs SMC-R on it: b must abort it at once (ECONNABORTED,
+#     ClcResetAbort) instead of writing into an RMB nobody reads; the link group survives and
+#     the next connection works.
 # Link loss (a is the server, b sends): "rdma link delete rxe0" on a, then "ip link set eth0 down"
 #   on a: both applications get ECONNABORTED within HS_LOSS_BOUND seconds, the link groups are gone
 #   on both hosts, without a device new connections fall back (FallbackNoSmcDev), smcr unloads.
@@ -22,6 +27,7 @@ HS_UEID=SMCR-HOSTILE-TEST
 HS_PV=5501		# victim connection
 HS_PS=5502		# survivor connection (same link group)
 HS_PN=5503		# a new connection after the fault
+HS_PL=5504		# late_reset: a's server
 HS_INJ=/sys/kernel/debug/smcr/inject
 HS_LOSS_BOUND=30	# s: at once on the host that lost its device or port; on the peer: a
 			# DELETE_LINK (device removal), an unacknowledged send (8 x 134 ms QP
@@ -286,6 +292,38 @@ t_unload() {
 
 t_dmesg() { rig_check rig_dmesg_check; }
 
+# ---- a handshake given up by the server after the client finished (srv_drop_confirm) -----------
+t_late_reset() {
+	local h out rc fired t0 t1
+	if [ "$RIG_PEER_MOD" != smcr ]; then
+		rig_skip "the victim runs $RIG_PEER_MOD: the check is our client's"
+		return 0
+	fi
+	hs_mark
+	fired=$(hs_fired)
+	# a link group a (server) <-> b (client) first, so the next handshake is no first contact
+	h=$(rig_bg "smcr_xfer server --port $HS_PL --count 2 --timeout 60") || return 1
+	rig_wait_port $HS_PL 20 >/dev/null || { hs_stop "$h"; return 1; }
+	rig_check rig_peer smcr_xfer client --addr "$RIG_IP4" --port $HS_PL --bytes 256K --both 		--timeout 30 || { hs_stop "$h"; return 1; }
+	rig_check sh -c "echo 'srv_drop_confirm port=$HS_PL' >$HS_INJ" || { hs_stop "$h"; return 1; }
+	t0=$(rig_uptime)
+	out=$(rig_peer smcr_xfer client --addr "$RIG_IP4" --port $HS_PL --bytes 4M --timeout 30 2>&1)
+	rc=$?
+	t1=$(rig_uptime)
+	rig_log "late_reset: victim client (b) after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s: $(echo "$out" | grep '^RESULT')"
+	rig_check test "$(hs_fired)" = $((fired + 1)) || { hs_stop "$h"; return 1; }
+	hs_result "$out" "$rc" ECONNABORTED "victim client (b)" || { hs_stop "$h"; return 1; }
+	# at once, not after the send timeout (30 s) or the link group's end
+	rig_check awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 15) }' || { hs_stop "$h"; return 1; }
+	hs_expect ClcResetAbort b 1 || { hs_stop "$h"; return 1; }
+	hs_expect SmcrConnStart b 2 || { hs_stop "$h"; return 1; }
+	hs_expect LgrTerminated b 0 && hs_expect LgrTerminated a 0 || { hs_stop "$h"; return 1; }
+	# the group lives on: the server's second connection is a good one
+	rig_check rig_peer smcr_xfer client --addr "$RIG_IP4" --port $HS_PL --bytes 1M --both 		--timeout 30 || { hs_stop "$h"; return 1; }
+	rig_check rig_wait "$h" 60 >/dev/null || return 1
+	hs_expect SmcrConnStart b 3
+}
+
 if rig_role a; then
 	if ! rig_two_vms || [ "$RIG_PEER_MOD" = none ] || [ "$(rig_smc_impl)" != smcr ]; then
 		rig_test setup
@@ -293,7 +331,7 @@ if rig_role a; then
 	else
 		rig_run_test setup t_setup
 		for t in prod_beyond prod_backwards cons_beyond short bad_token llc_unknown \
-			llc_bad_len llc_malformed; do
+			llc_bad_len llc_malformed late_reset; do
 			hs_want "$t" && rig_run_test "$t" "t_$t"
 		done
 		if [ "$HS_LOSS" = 1 ]; then

@@ -22,7 +22,12 @@
 #define SMCR_WR_SQ_DEPTH	(3 * SMCR_WR_SEND_CNT + 2)
 #define SMCR_WR_CQ_SIZE		64	/* >= SQ depth, >= receive count */
 #define SMCR_WR_RX_V2_FIRST	SMCR_LLC_MSG_LEN	/* v2: the first SGE takes 44 bytes */
-#define SMCR_WR_REG_WAIT	(5 * HZ)	/* memory registration completion (upstream) */
+/*
+ * Memory registration completion. Upstream waits 5 s; a REG_MR completes only after every WRITE
+ * and CDC posted before it, and under emulation with 6.1's rxe and 20 busy connections that
+ * once took longer (CI: link down, 16 connections aborted). Only failure detection gets slower.
+ */
+#define SMCR_WR_REG_WAIT	(10 * HZ)
 #define SMCR_WR_DRAIN_WAIT	(HZ / 2)	/* sends flushing after QP -> ERR, at most */
 #define SMCR_WR_REG_DEFER_MAX	8	/* RMBs registered before the QP is RTS */
 

@@ -3,7 +3,7 @@
 # builds userspace, the module for each kernel, the tests, then runs them all with ctest:
 # unit tests and fuzz-corpus replays (label unit), test programs on the host (label host), and the
 # VM tests (label vm: both kernels, one and two VMs, our module against itself and Debian's stock
-# smc.ko). The last lines are ctest's summary.
+# smc.ko). Then ctest's summary, and a NOTE for each VM line that needed a second attempt.
 #
 #   scripts/test.sh [-L LABEL] [-R REGEX]     (extra arguments go to ctest)
 #   SMCR_BUILD=DIR   build directory (default: build)
@@ -18,4 +18,16 @@ fi
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j"$(nproc)"
 # VM tests boot qemu (TCG) and use every core: run tests one at a time.
-ctest --test-dir "$build" --output-on-failure "$@"
+# The vm-logs of this run only: stale ones from an earlier run must not be reported.
+rm -rf "$build/vm-logs"
+rc=0
+ctest --test-dir "$build" --output-on-failure "$@" || rc=$?
+# VM lines that passed only on a second attempt after a kernel panic outside our module
+# (tests/vm/rerun-foreign-crash.sh): say which, so that no rerun goes unnoticed.
+for d in "$build"/vm-logs/*/attempt-1; do
+	[ -d "$d" ] || continue
+	line=$(basename "$(dirname "$d")")
+	echo "NOTE: $line was run twice: its first attempt's kernel panicked outside our module ($d)"
+	grep -a -h -m1 -E 'RIP: 0010:|Kernel panic' "$d"/console-*.log | sed 's/^/NOTE:   /' || true
+done
+exit "$rc"

@@ -10,6 +10,9 @@ tcp, smcr (ours), stock or rdma (the perftest ceiling)) and writes into OUTDIR:
                      throughput by parallel connections, redis and http requests/s
 A missing implementation or measurement is a "-" (null), never an error. Lines that are not JSON
 objects, unknown labels and unknown tests are skipped with a warning on stderr.
+A measurement present more than once (bench.sh with RIG_OPT_BENCH_ROUNDS=N tags each line with
+its "round") counts with its median; the rows then also give each implementation's range and,
+per round, ours/stock from the same round.
 
   bench_report.py [--out OUTDIR] [--title TEXT] [--no-plots] [--gnuplot PATH] BENCH.JSON
 """
@@ -19,6 +22,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -79,8 +83,14 @@ def describe(test, key):
     return test
 
 
+def median(values):
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
 def load(path):
-    """(measurements, ceiling): measurements[(test, key)][label] = record, in input order."""
+    """(measurements, ceiling): measurements[(test, key)][label] = [record, ...] in input order;
+    ceiling[name] = [value, ...]."""
     meas, ceiling = {}, {}
     with open(path, encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, 1):
@@ -98,9 +108,10 @@ def load(path):
             label, test = rec.get("label"), rec.get("test")
             if label == "rdma":
                 if test == "ib_write_bw" and num(rec.get("mbytes_per_s")) is not None:
-                    ceiling["write_bw_mbytes_per_s"] = num(rec["mbytes_per_s"]) * MIB
+                    ceiling.setdefault("write_bw_mbytes_per_s", []).append(
+                        num(rec["mbytes_per_s"]) * MIB)
                 elif test == "ib_write_lat" and num(rec.get("t_typical_us")) is not None:
-                    ceiling["write_lat_us"] = num(rec["t_typical_us"])
+                    ceiling.setdefault("write_lat_us", []).append(num(rec["t_typical_us"]))
                 else:
                     warn(f"{path}:{n}: unknown ceiling record; skipped")
                 continue
@@ -115,21 +126,38 @@ def load(path):
                 warn(f"{path}:{n}: {test} without {'/'.join(fields)}; skipped")
                 continue
             key = tuple((k, rec[k] if k == "op" else int(num(rec[k]) or 0)) for k in fields)
-            # a measurement repeated in the input: the last one counts
-            meas.setdefault((test, key), {})[label] = rec
-    return meas, ceiling
+            # a measurement repeated in the input (rounds): all count, by their median
+            meas.setdefault((test, key), {}).setdefault(label, []).append(rec)
+    return meas, {k: median(v) for k, v in ceiling.items()}
 
 
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
+def field_values(recs, field):
+    return [num(r.get(field)) for r in recs if num(r.get(field)) is not None]
+
+
+def by_round(ours, stock, field):
+    """ours/stock of the rounds both have, in round order (records without a round: none)."""
+    def per_round(recs):
+        out = {}
+        for r in recs:
+            rnd, v = r.get("round"), num(r.get(field))
+            if isinstance(rnd, int) and not isinstance(rnd, bool) and v is not None:
+                out[rnd] = v
+        return out
+    o, s = per_round(ours), per_round(stock)
+    return [ratio(o[r], s[r]) for r in sorted(set(o) & set(s))]
+
+
 def build_rows(meas, ceiling):
     rows = []
     for (test, key), by_label in meas.items():
         for field, unit, higher in TESTS[test][1]:
-            vals = {impl: num(by_label[impl].get(field)) if impl in by_label else None
-                    for impl in IMPLS}
+            seen = {impl: field_values(by_label.get(impl, []), field) for impl in IMPLS}
+            vals = {impl: median(seen[impl]) for impl in IMPLS}
             ceil = None
             if test == "stream" and field == "mbytes_per_s":
                 ceil = ceiling.get("write_bw_mbytes_per_s")
@@ -148,6 +176,11 @@ def build_rows(meas, ceiling):
                 "ours_tcp": ratio(vals["smcr"], vals["tcp"]),
                 "ours_stock": ratio(vals["smcr"], vals["stock"]),
                 "ours_ceiling": ratio(vals["smcr"], ceil),
+                "runs": {impl: len(seen[impl]) for impl in IMPLS},
+                "range": {impl: [min(seen[impl]), max(seen[impl])] if seen[impl] else None
+                          for impl in IMPLS},
+                "ours_stock_by_round": by_round(by_label.get("smcr", []),
+                                                by_label.get("stock", []), field),
             })
     return rows
 
@@ -170,15 +203,31 @@ def markdown(rows, ceiling, title, plots):
     out = []
     if title:
         out += [f"# {title}", ""]
-    out += ["| measurement | metric | TCP | ours (smcr) | stock smc.ko | ours/TCP | ours/stock "
-            "| ours/ceiling |",
-            "|---|---|---|---|---|---|---|---|"]
+    rounds = max((n for r in rows for n in r["runs"].values()), default=0)
+    head = ("| measurement | metric | TCP | ours (smcr) | stock smc.ko | ours/TCP | ours/stock "
+            "| ours/ceiling |")
+    rule = "|---|---|---|---|---|---|---|---|"
+    if rounds > 1:
+        head += " ours/stock by round | ours range | stock range |"
+        rule += "---|---|---|"
+    out += [head, rule]
     for r in rows:
         arrow = "higher is better" if r["higher_is_better"] else "lower is better"
-        out.append(f"| {r['measurement']} | {r['unit']} ({arrow}) | {fmt(r['tcp'])} "
-                   f"| {fmt(r['smcr'])} | {fmt(r['stock'])} | {fmt_ratio(r['ours_tcp'])} "
-                   f"| {fmt_ratio(r['ours_stock'])} | {fmt_ratio(r['ours_ceiling'])} |")
+        line = (f"| {r['measurement']} | {r['unit']} ({arrow}) | {fmt(r['tcp'])} "
+                f"| {fmt(r['smcr'])} | {fmt(r['stock'])} | {fmt_ratio(r['ours_tcp'])} "
+                f"| {fmt_ratio(r['ours_stock'])} | {fmt_ratio(r['ours_ceiling'])} |")
+        if rounds > 1:
+            per = ", ".join(fmt_ratio(x) for x in r["ours_stock_by_round"]) or "-"
+            rng = ["-" if r["range"][i] is None else
+                   f"{fmt(r['range'][i][0])}-{fmt(r['range'][i][1])}" for i in ("smcr", "stock")]
+            line += f" {per} | {rng[0]} | {rng[1]} |"
+        out.append(line)
     out.append("")
+    if rounds > 1:
+        out.append(f"Values are medians of up to {rounds} rounds (each round measures TCP, ours "
+                   "and stock in turn); ratios are of the medians, and \"by round\" pairs ours "
+                   "and stock of the same round.")
+        out.append("")
     bw, lat = ceiling.get("write_bw_mbytes_per_s"), ceiling.get("write_lat_us")
     out.append("RDMA ceiling of the same link (perftest): ib_write_bw 64 KiB "
                f"{fmt(bw)} MB/s; ib_write_lat 1 B {fmt(lat)} us one way, so "
@@ -262,8 +311,7 @@ def lines(name, title, xlabel, ylabel, logx, points, outdir, hline=None, xtic=No
 def plots(meas, ceiling, outdir, gnuplot):
     """Writes the .dat files and plots.gp into outdir, runs gnuplot; the PNG names."""
     def val(test, key, impl, field):
-        rec = meas.get((test, key), {}).get(impl)
-        return None if rec is None else num(rec.get(field))
+        return median(field_values(meas.get((test, key), {}).get(impl, []), field))
 
     keys = {t: [k for (tt, k) in meas if tt == t] for t in TESTS}
     scripts, names = [], []

@@ -12,6 +12,7 @@ import sys
 import tempfile
 
 PNG = b"\x89PNG\r\n\x1a\n"
+MIB_PER_MB = 1048576 / 1e6	# perftest's MiB/s in MB/s
 
 INPUT = [
     # perftest reports MiB/s: 1000 MiB/s are 1048.576 MB/s
@@ -150,6 +151,39 @@ def main():
                     ok = f.read(8) == PNG and os.path.getsize(path) > 1000
             check(ok, f"{name}.png is a PNG")
             check(f"({name}.png)" in md, f"bench.md links {name}.png")
+
+        # rounds: medians, ranges, ours/stock paired by round, the extra columns
+        rounds = os.path.join(d, "rounds.json")
+        with open(rounds, "w", encoding="utf-8") as f:
+            for rnd, tcp, ours, stock, bw in ((1, 30.0, 6.0, 8.0, 7000.0),
+                                              (2, 28.0, 9.0, 6.0, 8000.0),
+                                              (3, 29.0, 7.0, 7.0, 9000.0)):
+                for label, v in (("tcp", tcp), ("smcr", ours), ("stock", stock)):
+                    f.write(json.dumps({"round": rnd, "label": label, "test": "stream",
+                                        "size": 65536, "conns": 1, "mbytes_per_s": v}) + "\n")
+                f.write(json.dumps({"round": rnd, "label": "rdma", "test": "ib_write_bw",
+                                    "size": 65536, "mbytes_per_s": bw / MIB_PER_MB}) + "\n")
+            # ours measured once more in a round stock lacks: counts for the median only
+            f.write(json.dumps({"round": 4, "label": "smcr", "test": "stream", "size": 65536,
+                                "conns": 1, "mbytes_per_s": 100.0}) + "\n")
+        res = run(report, ["--out", os.path.join(d, "rounds"), "--no-plots", rounds], d)
+        check(res.returncode == 0, f"rounds: exit status {res.returncode} {res.stderr}")
+        with open(os.path.join(d, "rounds", "bench-ratios.json"), encoding="utf-8") as f:
+            rr = json.load(f)
+        r = find(rr["rows"], "stream", "mbytes_per_s", size=65536, conns=1)
+        check(r is not None and close(r["smcr"], 8.0) and close(r["stock"], 7.0)
+              and close(r["tcp"], 29.0), f"rounds: medians {r}")
+        check(r is not None and r["runs"] == {"tcp": 3, "smcr": 4, "stock": 3}, "rounds: runs")
+        check(r is not None and r["range"]["smcr"] == [6.0, 100.0], "rounds: ours range")
+        check(r is not None and len(r["ours_stock_by_round"]) == 3
+              and all(close(a, b) for a, b in zip(r["ours_stock_by_round"], (0.75, 1.5, 1.0))),
+              f"rounds: by round {r and r['ours_stock_by_round']}")
+        check(close(rr["ceiling"].get("write_bw_mbytes_per_s"), 8000.0), "rounds: median ceiling")
+        with open(os.path.join(d, "rounds", "bench.md"), encoding="utf-8") as f:
+            md = f.read()
+        print(md)
+        check("| 0.75, 1.50, 1.00 | 6.00-100.0 | 6.00-8.00 |" in md, "rounds: bench.md columns")
+        check("medians of up to 4 rounds" in md, "rounds: bench.md says medians")
 
         # nothing to report: still a table (empty), no plots, no error
         empty = os.path.join(d, "empty.json")

@@ -16,7 +16,9 @@
 # Under TCG, absolute numbers mean little; ratios from the same run are what we quote.
 # Options: RIG_OPT_BENCH_SECS (seconds per measurement, default 4), RIG_OPT_BENCH_SIZE (stream
 # write size, default 64K), RIG_OPT_BENCH_REDIS_N (redis-benchmark requests per run at -P 1,
-# default 4000; -P 16 runs 5 times as many), RIG_OPT_BENCH_APPS=0 (skip redis and http).
+# default 4000; -P 16 runs 5 times as many), RIG_OPT_BENCH_APPS=0 (skip redis and http),
+# RIG_OPT_BENCH_ROUNDS=N (default 1): N rounds of ceiling, TCP, ours, stock in turn, each JSON line
+# tagged with its "round"; the tables give medians (and the host report ranges and per-round ratios).
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark /usr/sbin/nginx /usr/bin/wrk /usr/bin/wget
 
 BN_SECS=${RIG_OPT_BENCH_SECS:-4}
@@ -30,6 +32,8 @@ BN_HTTP_PORT=8080
 BN_HTTP_DIR=/tmp/bnhttp
 BN_APPS=${RIG_OPT_BENCH_APPS:-1}
 BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
+BN_ROUNDS=${RIG_OPT_BENCH_ROUNDS:-1}
+BN_ROUND=1
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
 # fallbacks and handshake errors so far on this host (SMC_GEN_NETLINK: any implementation)
@@ -76,7 +80,7 @@ bn_run() {
 		rig_check test "$g1" = "$g0" || return 1
 		rig_check test $((p1 - p0)) -gt 100 || return 1
 	fi
-	echo "$out" >>"$BN_JSON"
+	echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
 	BN_OUT=$out
 }
 
@@ -108,8 +112,8 @@ t_ceiling() {
 	# columns: bytes iterations t_min t_max t_typical t_avg t_stdev 99% 99.9%
 	lat=$(echo "$out" | awk '$1 == 1 && $2 == 2000 { print $5 }')
 	rig_check test -n "$bw" -a -n "$lat" || { rig_log "$out"; return 1; }
-	echo "{\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"mbytes_per_s\":$bw}" >>"$BN_JSON"
-	echo "{\"label\":\"rdma\",\"test\":\"ib_write_lat\",\"size\":1,\"t_typical_us\":$lat}" >>"$BN_JSON"
+	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"mbytes_per_s\":$bw}" >>"$BN_JSON"
+	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_lat\",\"size\":1,\"t_typical_us\":$lat}" >>"$BN_JSON"
 	rig_pass "ib_write_bw 64 KiB: $bw MB/s; ib_write_lat 1 B: $lat us (one way, typical)"
 }
 
@@ -201,7 +205,7 @@ bn_redis() { # bn_redis IMPL: redis-server on b, redis-benchmark here, -P 1 and 
 		rig_check test "$(echo "$out" | grep -c '"rps":[0-9]*[1-9]')" = 2 || { rc=1; break; }
 		# every batch of P requests is at least one RDMA write from here
 		bn_proof "$impl" "redis -P $p" $((2 * n / p)) || { rc=1; break; }
-		echo "$out" >>"$BN_JSON"
+		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
 		BN_SUMMARY="$BN_SUMMARY; redis -P $p $(echo "$out" | sed -n 's/.*"op":"\([A-Z]*\)".*"rps":\([0-9]*\).*/\1 \2/p' | tr '\n' ' ')/s"
 	done
 	rig_peer_kill "$h" >/dev/null 2>&1
@@ -287,7 +291,7 @@ bn_http() { # bn_http IMPL: nginx on b, wrk here (keep-alive), 1 KiB and 64 KiB
 		out=$(echo "$out" | bn_wrk_json "$impl" "$z" 8 "$BN_SECS") || { rig_check false "wrk reported errors or nothing"; rc=1; break; }
 		# one request and one response per round trip at least
 		bn_proof "$impl" "http wrk /$z" "$(($(bn_field "$out" requests) / 2))" || { rc=1; break; }
-		echo "$out" >>"$BN_JSON"
+		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
 		BN_SUMMARY="$BN_SUMMARY; http $z B $(bn_field "$out" rps) req/s $(bn_field "$out" mbytes_per_s) MB/s"
 	done
 	rig_peer_kill "$h" >/dev/null 2>&1
@@ -325,21 +329,32 @@ bn_table() {
 	awk '
 	function field(s, k,   m) { if (match(s, "\"" k "\":[^,}]*")) { m = substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3); gsub(/"/, "", m); return m } return "" }
 	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+	function add(k, x) { if (x != "") { cnt[k]++; val[k, cnt[k]] = x + 0 } }
+	# the median of the values added under k ("" if none): rounds repeat measurements
+	function med(k,   i, j, m, t, a) {
+		m = cnt[k] + 0
+		if (!m) return ""
+		for (i = 1; i <= m; i++) a[i] = val[k, i]
+		for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
 	function row(key, name,   t, o, s) {
-		t = v["tcp", key]; o = v["smcr", key]; s = v["stock", key]
+		t = med("tcp" SUBSEP key); o = med("smcr" SUBSEP key); s = med("stock" SUBSEP key)
 		printf "| %s | %s | %s | %s | %s | %s |\n", name, t, o, s, ratio(o, t), ratio(o, s)
 	}
 	{
 		l = field($0, "label"); t = field($0, "test"); z = field($0, "size"); c = field($0, "conns")
-		if (l == "rdma") { ceil[t] = (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us"); next }
+		r = field($0, "round"); if (r + 0 > rounds) rounds = r + 0
+		if (l == "rdma") { add("rdma" SUBSEP t, (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us")); next }
 		if (t != "stream" && t != "rr" && t != "crr") next	# the applications: in the host report
 		k = t " " z " " c
 		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
-		if (t == "stream") v[l, k] = field($0, "mbytes_per_s")
-		else if (t == "crr") v[l, k] = field($0, "ops_per_s")
-		else { v[l, k] = field($0, "p50_us"); v[l, k " p99"] = field($0, "p99_us") }
+		if (t == "stream") add(l SUBSEP k, field($0, "mbytes_per_s"))
+		else if (t == "crr") add(l SUBSEP k, field($0, "ops_per_s"))
+		else { add(l SUBSEP k, field($0, "p50_us")); add(l SUBSEP k " p99", field($0, "p99_us")) }
 	}
 	END {
+		if (rounds > 1) printf "medians of %d rounds\n", rounds
 		print "| measurement | TCP | ours (smcr) | stock smc.ko | ours/TCP | ours/stock |"
 		print "|---|---|---|---|---|---|"
 		for (i = 1; i <= n; i++) {
@@ -348,10 +363,9 @@ bn_table() {
 			else if (a[1] == "crr") row(order[i], sprintf("connect + %s B rr + close: per s", a[2]))
 			else { row(order[i], sprintf("%s B rr p50 us", a[2])); row(order[i] " p99", sprintf("%s B rr p99 us", a[2])) }
 		}
-		if ("ib_write_bw" in ceil) {
-			k = "stream 65536 1"
-			printf "RDMA ceiling (perftest, same link): ib_write_bw 64 KiB %s MB/s (ours/ceiling %s), ib_write_lat 1 B %s us one way\n", ceil["ib_write_bw"], ratio(v["smcr", k], ceil["ib_write_bw"]), ceil["ib_write_lat"]
-		}
+		bw = med("rdma" SUBSEP "ib_write_bw")
+		if (bw != "")
+			printf "RDMA ceiling (perftest, same link): ib_write_bw 64 KiB %s MB/s (ours/ceiling %s), ib_write_lat 1 B %s us one way\n", bw, ratio(med("smcr" SUBSEP "stream 65536 1"), bw), med("rdma" SUBSEP "ib_write_lat")
 	}' "$BN_JSON"
 }
 
@@ -373,13 +387,18 @@ if rig_role a; then
 		rig_fail "bench needs two VMs (--vms 2 --mod-a none --mod-b none)"
 	else
 		rig_run_test setup t_setup
-		rig_run_test ceiling t_ceiling
-		rig_run_test tcp t_tcp
-		rig_run_test tcp_apps t_tcp_apps
-		rig_run_test ours t_ours
-		rig_run_test ours_apps t_ours_apps
-		rig_run_test stock t_stock
-		rig_run_test stock_apps t_stock_apps
+		while [ "$BN_ROUND" -le "$BN_ROUNDS" ]; do
+			bn_r=""
+			[ "$BN_ROUNDS" = 1 ] || bn_r=_r$BN_ROUND
+			rig_run_test "ceiling$bn_r" t_ceiling
+			rig_run_test "tcp$bn_r" t_tcp
+			rig_run_test "tcp_apps$bn_r" t_tcp_apps
+			rig_run_test "ours$bn_r" t_ours
+			rig_run_test "ours_apps$bn_r" t_ours_apps
+			rig_run_test "stock$bn_r" t_stock
+			rig_run_test "stock_apps$bn_r" t_stock_apps
+			BN_ROUND=$((BN_ROUND + 1))
+		done
 		rig_run_test table t_table
 		eval "$(bn_unload_cmd)"
 		rig_peer "$(bn_unload_cmd)" >/dev/null
@@ -390,5 +409,5 @@ elif [ -z "${BN_SOURCED:-}" ] && rig_two_vms; then
 	# b: stay in the suite until a is done. The rig's end barrier waits 600 s, and a full run
 	# (BENCH_FULL=1) measures for longer than that. One check a second: b runs the servers.
 	bn_i=0
-	while [ ! -e $BN_DONE ] && [ $bn_i -lt 3600 ]; do sleep 1; bn_i=$((bn_i + 1)); done
+	while [ ! -e $BN_DONE ] && [ $bn_i -lt $((3600 * BN_ROUNDS)) ]; do sleep 1; bn_i=$((bn_i + 1)); done
 fi

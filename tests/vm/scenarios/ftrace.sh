@@ -1,13 +1,13 @@
 # shellcheck shell=dash disable=SC2016
 # ftrace (not in the matrix): where the time of a workload goes, ours against stock smc.ko.
-# For each implementation (RIG_OPT_FT_IMPLS, default "smcr stock") the function_graph tracer
+# For each implementation (RIG_OPT_FT_IMPLS, default "smcr,stock", in that order) the function_graph tracer
 # (max depth 1: each traced function's own wall time including its callees) records the entry
 # points of the data path on both hosts while smcr_bench runs RIG_OPT_FT_TEST (default rr) with
 # RIG_OPT_FT_SIZE (1) for RIG_OPT_FT_SECS (3) s: socket calls, completion handlers, the CDC
 # receive handler, the rxe tasks, softirq entry points. The notes get, per host and function,
 # calls per operation and mean microseconds per call. Two VMs, same kernel, --mod-a none
 # --mod-b none. Tracing costs time itself: compare ours and stock, not absolute numbers.
-FT_IMPLS=${RIG_OPT_FT_IMPLS:-smcr stock}
+FT_IMPLS=$(echo "${RIG_OPT_FT_IMPLS:-smcr,stock}" | tr , " ")
 FT_TEST=${RIG_OPT_FT_TEST:-rr}
 FT_SIZE=${RIG_OPT_FT_SIZE:-1}
 FT_SECS=${RIG_OPT_FT_SECS:-3}

@@ -37,6 +37,10 @@ BN_ROUNDS=${RIG_OPT_BENCH_ROUNDS:-1}
 BN_ROUND=1
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
+# Soft-RoCE retransmissions (timer or NAK driven) on both hosts so far: a lost packet at the end
+# of a burst costs a retransmission timeout (134 ms with upstream's QP timeout 15)
+BN_RETRY="cat /sys/class/infiniband/rxe0/ports/1/hw_counters/completer_retry_err 2>/dev/null || echo 0"
+bn_retries() { echo $(($(eval "$BN_RETRY") + $(rig_peer "$BN_RETRY" 2>/dev/null || echo 0))); }
 # fallbacks and handshake errors so far on this host (SMC_GEN_NETLINK: any implementation)
 BN_FBACK="smcr_nlcheck fback | awk '/^fback_total|^hs_err/ { s += \$3 + \$5 } END { print s + 0 }'"
 bn_fback() { eval "$BN_FBACK"; }
@@ -64,23 +68,24 @@ bn_use() { # bn_use IMPL: the same implementation on both hosts
 
 # bn_run IMPL TEST SIZE [CONNS]: one measurement; appends its JSON line; sets BN_OUT
 bn_run() {
-	local impl=$1 test=$2 size=$3 conns=${4:-1} fam=smc h out p0 p1 f0 f1 g0 g1
+	local impl=$1 test=$2 size=$3 conns=${4:-1} fam=smc h out p0 p1 f0 f1 g0 g1 r0 r1
 	[ "$impl" = tcp ] && fam=tcp
 	h=$(rig_peer_bg "smcr_bench server --family $fam --port $BN_PORT") || return 1
 	rig_peer_wait_port $BN_PORT 20 >/dev/null || { rig_check false "server did not listen"; return 1; }
-	p0=$(bn_pkts) f0=$(bn_fback) g0=$(rig_peer "$BN_FBACK" 2>/dev/null || echo 0)
+	p0=$(bn_pkts) f0=$(bn_fback) g0=$(rig_peer "$BN_FBACK" 2>/dev/null || echo 0) r0=$(bn_retries)
 	out=$(smcr_bench client "$RIG_PEER_IP4" --family $fam --port $BN_PORT --test "$test" \
 		--size "$size" --conns "$conns" --time "$BN_SECS" --label "$impl" --json 2>&1)
 	local rc=$?
-	p1=$(bn_pkts) f1=$(bn_fback) g1=$(rig_peer "$BN_FBACK" 2>/dev/null || echo 0)
+	p1=$(bn_pkts) f1=$(bn_fback) g1=$(rig_peer "$BN_FBACK" 2>/dev/null || echo 0) r1=$(bn_retries)
 	rig_peer_kill "$h" >/dev/null 2>&1
-	rig_log "$impl $test: $out (RoCE packets +$((p1 - p0)), fallbacks here +$((f1 - f0)), peer +$((g1 - g0)))"
+	rig_log "$impl $test: $out (RoCE packets +$((p1 - p0)), retransmissions +$((r1 - r0)), fallbacks here +$((f1 - f0)), peer +$((g1 - g0)))"
 	rig_check test "$rc" = 0 || return 1
 	if [ "$fam" = smc ]; then
 		rig_check test "$f1" = "$f0" || return 1
 		rig_check test "$g1" = "$g0" || return 1
 		rig_check test $((p1 - p0)) -gt 100 || return 1
 	fi
+	[ "$fam" = tcp ] || out=$(echo "$out" | sed "s/}\$/,\"rxe_retries\":$((r1 - r0))}/")
 	echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
 	BN_OUT=$out
 }

@@ -28,6 +28,7 @@
  * once took longer (CI: link down, 16 connections aborted). Only failure detection gets slower.
  */
 #define SMCR_WR_REG_WAIT	(10 * HZ)
+#define SMCR_WR_REG_DRAIN_WAIT	(2 * HZ)	/* registration: for the send queue to empty */
 #define SMCR_WR_DRAIN_WAIT	(HZ / 2)	/* sends flushing after QP -> ERR, at most */
 #define SMCR_WR_REG_DEFER_MAX	8	/* RMBs registered before the QP is RTS */
 

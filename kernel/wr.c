@@ -16,6 +16,16 @@
  * and writers that issue at most two RDMA WRITEs per slot they hold (upstream's pattern, for
  * which the queue is sized 3 x 16 + 2) never see -EAGAIN.
  *
+ * Registration barrier: Soft-RoCE's requester, on a retransmission, walks the send queue again from
+ * the oldest request not yet completed and executes every local request it meets a second time.
+ * A REG_MR that already ran but still waits (completions are in order) for the acknowledgement of
+ * a WRITE before it is then applied to an MR that is already valid, which rxe refuses by moving
+ * the QP to error ("rxe_reg_fast_mr: ... not free", seen on 6.1 under a 64-connection burst). So
+ * a registration closes the slot gate (no new slot can be taken, hence no new CDC, LLC message or
+ * RDMA WRITE, since a writer holds a slot), waits until everything posted has completed, posts the
+ * REG_MR onto the empty queue and opens the gate when it completed. A pusher turned away while the
+ * gate is closed retries from process context, where it waits for the gate like for a free slot.
+ *
  * SMC-Rv2 receives: each receive has two SGEs, 44 bytes of its own buffer and the rest of one
  * 8 KiB spill-over buffer shared by all receives of the link (as upstream). A longer message is
  * put together in a scratch buffer before it is handed on (completions of one CQ never run
@@ -110,6 +120,7 @@ struct smcr_wr {
 	bool			dead;		/* [sq_lock and rx_lock] quiesced */
 	u64			sq_posted;	/* [sq_lock] requests posted */
 	u64			sq_done;	/* [sq_lock] seq of the last completed signaled one */
+	bool			gate_closed;	/* [sq_lock] a registration drains the queue */
 	unsigned int		slots_posted;	/* [sq_lock] slot sends in flight */
 	struct ib_cqe		rdma_cqe;	/* unsignaled RDMA WRITEs: error completions */
 
@@ -228,6 +239,14 @@ static int smcr_wr_slot_grab(struct smcr_wr *wr)
 	return -1;
 }
 
+/* A free slot, unless a registration closed the gate (see the top of the file). */
+static int smcr_wr_slot_take(struct smcr_wr *wr)
+{
+	if (READ_ONCE(wr->gate_closed))
+		return -1;
+	return smcr_wr_slot_grab(wr);
+}
+
 static void smcr_wr_slot_free(struct smcr_wr *wr, struct smcr_wr_tx_slot *slot)
 {
 	slot->done = NULL;
@@ -271,6 +290,8 @@ static void smcr_wr_tx_slot_done(struct ib_cq *cq, struct ib_wc *wc)
  * A slot is given back by smcr_wr_tx_send() (after its completion) or smcr_wr_tx_put_slot().
  * Waiting out the whole SMCR_WR_TX_WAIT means the link is stuck: it is taken down.
  *
+ * While a registration has the slot gate closed, no slot is free (see the top of the file).
+ *
  * Return: 0; -EBUSY if none is free and @may_sleep is false; -EPIPE if the link is (or went)
  * down or none became free in time.
  */
@@ -285,12 +306,12 @@ int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8
 	*buf = NULL;
 	if (!smcr_wr_tx_ok(lnk))
 		return -EPIPE;
-	idx = smcr_wr_slot_grab(wr);
+	idx = smcr_wr_slot_take(wr);
 	if (idx < 0) {
 		if (!may_sleep)
 			return -EBUSY;
 		left = wait_event_timeout(wr->tx_wait,
-					  (idx = smcr_wr_slot_grab(wr)) >= 0 || !smcr_wr_tx_ok(lnk),
+					  (idx = smcr_wr_slot_take(wr)) >= 0 || !smcr_wr_tx_ok(lnk),
 					  SMCR_WR_TX_WAIT);
 		if (idx < 0) {
 			if (!left) {
@@ -459,9 +480,47 @@ static void smcr_wr_reg_done(struct ib_cq *cq, struct ib_wc *wc)
 	smcr_wr_op_done(wr, &wr->reg, wc);
 }
 
-/* Post @ibwr for @op and wait (bounded) for its completion. Caller holds op->lock. */
+static bool smcr_wr_sq_empty(struct smcr_wr *wr)
+{
+	bool empty;
+
+	spin_lock_bh(&wr->sq_lock);
+	empty = wr->sq_done == wr->sq_posted;
+	spin_unlock_bh(&wr->sq_lock);
+	return empty;
+}
+
+/*
+ * Take sq_lock once every request posted has completed, or the link is down, or @timeout passed
+ * (then the caller posts anyway: a stuck queue is the link's problem, found by its own waits).
+ */
+static void smcr_wr_sq_lock_empty(struct smcr_wr *wr, unsigned long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+	long left;
+
+	for (;;) {
+		left = (long)(deadline - jiffies);
+		spin_lock_bh(&wr->sq_lock);
+		if (wr->sq_done == wr->sq_posted || !smcr_wr_tx_ok(wr->lnk))
+			return;
+		if (left <= 0) {
+			pr_debug("link %*phN: send queue not empty after %u ms, posting anyway\n", 4,
+				 wr->lnk->link_uid, jiffies_to_msecs(timeout));
+			return;
+		}
+		spin_unlock_bh(&wr->sq_lock);
+		wait_event_timeout(wr->tx_wait, smcr_wr_sq_empty(wr) || !smcr_wr_tx_ok(wr->lnk),
+				   left);
+	}
+}
+
+/*
+ * Post @ibwr for @op and wait (bounded) for its completion. Caller holds op->lock. With @alone,
+ * the request is only posted onto an empty send queue (bounded wait, see smcr_wr_sq_lock_empty).
+ */
 static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
-			  const struct ib_send_wr *ibwr, unsigned long timeout)
+			  const struct ib_send_wr *ibwr, unsigned long timeout, bool alone)
 {
 	struct smcr_link *lnk = wr->lnk;
 	long left;
@@ -469,7 +528,10 @@ static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
 
 	if (!smcr_link_sendable(lnk))
 		return -EPIPE;
-	spin_lock_bh(&wr->sq_lock);
+	if (alone)
+		smcr_wr_sq_lock_empty(wr, SMCR_WR_REG_DRAIN_WAIT);
+	else
+		spin_lock_bh(&wr->sq_lock);
 	WRITE_ONCE(op->state, SMCR_WR_OP_POSTED);
 	rc = smcr_wr_sq_post(wr, ibwr, false);
 	if (!rc)
@@ -539,7 +601,7 @@ int smcr_wr_tx_send_v2(struct smcr_link *lnk, const void *msg, u32 len)
 	ibwr.num_sge = 1;
 	ibwr.opcode = IB_WR_SEND;
 	ibwr.send_flags = IB_SEND_SIGNALED | IB_SEND_SOLICITED;
-	rc = smcr_wr_op_run(wr, &wr->v2_tx, &ibwr, SMCR_LLC_WAIT);
+	rc = smcr_wr_op_run(wr, &wr->v2_tx, &ibwr, SMCR_LLC_WAIT, false);
 	if (!rc)
 		atomic64_inc(&wr->cnt.tx_v2_sends);
 out:
@@ -547,9 +609,20 @@ out:
 	return rc;
 }
 
+static void smcr_wr_gate_set(struct smcr_wr *wr, bool closed)
+{
+	spin_lock_bh(&wr->sq_lock);
+	wr->gate_closed = closed;
+	spin_unlock_bh(&wr->sq_lock);
+	if (!closed)
+		wake_up_all(&wr->tx_wait);
+}
+
+/* Registration barrier (top of the file): gate closed, queue empty, REG_MR, completion. */
 static int __smcr_wr_reg_mr(struct smcr_wr *wr, struct ib_mr *mr)
 {
 	struct ib_reg_wr rwr = {};
+	int rc;
 
 	rwr.wr.wr_cqe = &wr->reg.cqe;
 	rwr.wr.opcode = IB_WR_REG_MR;
@@ -557,7 +630,10 @@ static int __smcr_wr_reg_mr(struct smcr_wr *wr, struct ib_mr *mr)
 	rwr.mr = mr;
 	rwr.key = mr->rkey;
 	rwr.access = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE;
-	return smcr_wr_op_run(wr, &wr->reg, &rwr.wr, SMCR_WR_REG_WAIT);
+	smcr_wr_gate_set(wr, true);
+	rc = smcr_wr_op_run(wr, &wr->reg, &rwr.wr, SMCR_WR_REG_WAIT, true);
+	smcr_wr_gate_set(wr, false);
+	return rc;
 }
 
 /* Register @mr now (QP in RTS) and wait for the completion. Process context. */

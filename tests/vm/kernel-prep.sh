@@ -27,7 +27,7 @@ shift $(($# >= 2 ? 2 : 1))
 # tcp2smc suite rds_tcp (an in-kernel TCP user: kernel sockets stay TCP) and tls (kTLS's TCP_ULP).
 read -ra EXTRA <<<"${RIG_EXTRA_MODULES:-}"
 MODULES=(virtio_pci virtio_net ib_core ib_uverbs rdma_rxe crc32_generic smc smc_diag inet_diag tcp_diag
-	udp_diag rdma_ucm rds_tcp tls "$@" ${EXTRA[@]+"${EXTRA[@]}"})
+	udp_diag rdma_ucm rds_tcp tls sch_netem "$@" ${EXTRA[@]+"${EXTRA[@]}"})
 
 stamp=$( {
 	stat -c '%n %s %Y' "/boot/vmlinuz-$KV" "/lib/modules/$KV/modules.dep"

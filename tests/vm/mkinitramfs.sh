@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the VM rig's initramfs for one kernel and print its path. The image is the concatenation of
 # four cached newc cpio archives (the kernel unpacks concatenated archives in order):
-#   1. userland  busybox-static + applet links, iproute2 ip, rdma, verbs tools (perftest, ibv_*)
+#   1. userland  busybox-static + applet links, iproute2 ip and tc, rdma, verbs tools (perftest, ibv_*)
 #                with their libraries, the rxe verbs provider, rig-agent          (any kernel)
 #   2. modules   /lib/modules/KV from kernel-prep.sh                              (per kernel)
 #   3. rig       /init, /lib/rig/lib.sh, /lib/rig/bin/*, /lib/rig/scenarios/*.sh  (tests/vm)
@@ -67,7 +67,7 @@ mkcpio() { # mkcpio STAGEDIR OUT: deterministic newc archive owned by root
 # ---- 1. userland -----------------------------------------------------------------------------------
 USER_BINS=(/bin/busybox /bin/ip /usr/bin/rdma)
 OPT_BINS=(/usr/bin/ib_write_bw /usr/bin/ib_write_lat /usr/bin/ib_read_bw /usr/bin/ib_send_bw
-	/usr/bin/ib_send_lat /usr/bin/ibv_devinfo /usr/bin/ibv_devices /usr/bin/ibv_rc_pingpong)
+	/usr/bin/ib_send_lat /usr/bin/ibv_devinfo /usr/bin/ibv_devices /usr/bin/ibv_rc_pingpong /sbin/tc)
 RXE_PROVIDER=$(find /usr/lib/x86_64-linux-gnu/libibverbs -name 'librxe-rdmav*.so' 2>/dev/null | sort | head -n 1)
 for b in "${USER_BINS[@]}"; do [ -x "$b" ] || righ_die "missing $b (run scripts/setup.sh)"; done
 AGENT=$(righ_build_agent)
@@ -86,7 +86,7 @@ if [ ! -e "$user_cpio" ]; then
 		mkdir -p "$st"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,usr/lib,usr/local/bin,etc,proc,sys,dev,tmp,run,var,root,mnt}
 		install -m 0755 /bin/busybox "$st/bin/busybox"
 		for a in $(/bin/busybox --list); do
-			case "$a" in busybox | ip) continue ;; esac # iproute2's ip instead
+			case "$a" in busybox | ip | tc) continue ;; esac # iproute2's ip and tc instead
 			ln -s busybox "$st/bin/$a"
 		done
 		righ_copy_bin /bin/ip "$st"

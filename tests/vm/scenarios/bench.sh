@@ -20,6 +20,9 @@
 # RIG_OPT_BENCH_ROUNDS=N (default 1): N rounds of ceiling, TCP, ours, stock (even rounds: stock
 # before ours, to cancel the first-SMC-implementation penalty under TCG), each JSON line
 # tagged with its "round"; the tables give medians (and the host report ranges and per-round ratios).
+# RIG_OPT_BENCH_BUF=BYTES sets net.smc.wmem and net.smc.rmem (default 64 KiB, upstream's) on both
+# hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
+# 512 KiB). ib_write_bw keeps 128 writes in flight; a 64 KiB RMB allows one 64 KiB write at a time.
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark /usr/sbin/nginx /usr/bin/wrk /usr/bin/wget
 
 BN_SECS=${RIG_OPT_BENCH_SECS:-4}
@@ -35,6 +38,7 @@ BN_APPS=${RIG_OPT_BENCH_APPS:-1}
 BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
 BN_ROUNDS=${RIG_OPT_BENCH_ROUNDS:-1}
 BN_ROUND=1
+BN_BUF=${RIG_OPT_BENCH_BUF:-}
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
 # Soft-RoCE retransmissions (timer or NAK driven) on both hosts so far: a lost packet at the end
@@ -46,10 +50,13 @@ BN_FBACK="smcr_nlcheck fback | awk '/^fback_total|^hs_err/ { s += \$3 + \$5 } EN
 bn_fback() { eval "$BN_FBACK"; }
 
 bn_setup_cmd() { # commands for one host to load IMPL (smcr|stock|none) with SMC-R configured
+	local bufs=""
+	[ -z "$BN_BUF" ] ||
+		bufs=" && echo $BN_BUF >/proc/sys/net/smc/wmem && echo $BN_BUF >/proc/sys/net/smc/rmem"
 	case $1 in
-	smcr) echo "rig_load_smcr && smcr_nlcheck ueid add $BN_UEID >/dev/null" ;;
+	smcr) echo "rig_load_smcr && smcr_nlcheck ueid add $BN_UEID >/dev/null$bufs" ;;
 	stock) echo "rig_load_stock && smcr_nlcheck ueid add $BN_UEID >/dev/null &&" \
-		"smcr_nlcheck pnet add SMCRBENCH eth eth0 ib rxe0 1 >/dev/null" ;;
+		"smcr_nlcheck pnet add SMCRBENCH eth eth0 ib rxe0 1 >/dev/null$bufs" ;;
 	none) echo true ;;
 	esac
 }

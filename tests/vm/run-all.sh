@@ -2,6 +2,8 @@
 # Run the whole VM test matrix (tests/vm/matrix.txt) one run after the other and sum up.
 # Usage: run-all.sh [BUILD_DIR] [--keep-logs DIR] [--only REGEX]
 # Each run gets --build BUILD_DIR (if given) and its logs go to DIR/NAME (default: a temp directory).
+# Like ctest, each line goes through rerun-foreign-crash.sh (one rerun after a VM kernel panic
+# with no frame of our module; the first attempt's logs stay in DIR/NAME/attempt-1).
 # Ends with "N passed, N failed[, N skipped]"; exit status 0 only if every run passed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,10 +28,11 @@ while read -r name args; do
 	s=$(date +%s)
 	mkdir -p "$KEEP"
 	set +e
-	"$here/run.sh" ${BUILD:+--build "$BUILD"} "$@" --keep-logs "$KEEP/$name" 2>&1 | tee "$KEEP/$name.out" | sed -u 's/^/  /'
+	"$here/rerun-foreign-crash.sh" ${BUILD:+--build "$BUILD"} "$@" --keep-logs "$KEEP/$name" 2>&1 | tee "$KEEP/$name.out" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	set -e
-	last=$(tail -n 1 "$KEEP/$name.out")
+	# the last summary line (a rerun prints its own after the first attempt's)
+	last=$(grep -E '^[0-9]+ passed' "$KEEP/$name.out" | tail -n 1 || true)
 	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 	f=$(echo "$last" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 	k=$(echo "$last" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')

@@ -6,14 +6,19 @@
 # TxComplPush, TxRetry, RxWake, TxWake, RxCopy, TxCopy); for stock smc.ko only the rxe packet
 # counters exist, so "pkts/op" is the number that compares the two.
 # Two VMs with the same kernel, --mod-a none --mod-b none (the scenario loads each module in turn);
-# a is the client, b the server. RIG_OPT_PERF_IMPLS: which implementations (default "smcr stock");
-# RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3).
+# a is the client, b the server. RIG_OPT_PERF_IMPLS: which implementations, ":"-separated (default
+# "smcr:stock"); "smcr+PARAM=V,PARAM=V" loads our module with those module parameters;
+# RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3). RIG_OPT_PERF_ONLY=stream:
+# only the stream, RIG_OPT_PERF_REPS times (default 1), writes of RIG_OPT_PERF_SIZE (default 64K).
 # Every SMC measurement must be SMC-R: no fallback on either host, RoCE packets growing.
 # Results: "perf:" lines in the notes, one per workload and implementation.
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark
 
 PF_SECS=${RIG_OPT_PERF_SECS:-3}
-PF_IMPLS=${RIG_OPT_PERF_IMPLS:-smcr stock}
+PF_ONLY=${RIG_OPT_PERF_ONLY:-}
+PF_REPS=${RIG_OPT_PERF_REPS:-1}
+PF_SIZE=${RIG_OPT_PERF_SIZE:-64K}
+PF_IMPLS=$(echo "${RIG_OPT_PERF_IMPLS:-smcr stock}" | tr ":" " ")
 PF_PORT=5401
 PF_RPORT=6380
 PF_UEID=SMCR-PERF
@@ -39,6 +44,7 @@ pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0 && x != "-") printf "%.2f"
 pf_setup_cmd() {
 	case $1 in
 	smcr) echo "rig_load_smcr && smcr_nlcheck ueid add $PF_UEID >/dev/null" ;;
+	smcr+*) echo "rig_load_smcr $(echo "${1#smcr+}" | tr ',' ' ') && smcr_nlcheck ueid add $PF_UEID >/dev/null" ;;
 	stock) echo "rig_load_stock && smcr_nlcheck ueid add $PF_UEID >/dev/null &&" \
 		"smcr_nlcheck pnet add SMCRPERF eth eth0 ib rxe0 1 >/dev/null" ;;
 	esac
@@ -65,7 +71,7 @@ pf_report() {
 	rig_check test $((pa + pb)) -gt 50 || return 1
 	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.3f", b / 1048576 }')
 	line="perf: $impl $w: $speed; ops=$ops MB=$mb pkts/op a=$(pf_per "$pa" "$ops") b=$(pf_per "$pb" "$ops")"
-	if [ "$impl" = smcr ]; then
+	if [ "${impl%%+*}" = smcr ]; then
 		for c in $PF_CTRS; do
 			da=$(pf_delta "$PF_A0" "$PF_A1" "$c") db=$(pf_delta "$PF_B0" "$PF_B1" "$c")
 			line="$line $c/op a=$(pf_per "$da" "$ops") b=$(pf_per "$db" "$ops")"
@@ -115,6 +121,15 @@ pf_redis() {
 pf_measure() {
 	local impl=$1 h
 	pf_use "$impl" || return 1
+	if [ "$PF_ONLY" = stream ]; then
+		local i=0
+		while [ $i -lt "$PF_REPS" ]; do
+			pf_bench "$impl" stream "$PF_SIZE" 1 || return 1
+			i=$((i + 1))
+		done
+		rig_pass "$impl measured (stream only)"
+		return 0
+	fi
 	pf_bench "$impl" stream 64K 1 || return 1
 	pf_bench "$impl" rr 1 1 || return 1
 	pf_bench "$impl" rr 1K 1 || return 1

@@ -13,6 +13,7 @@
 #   BENCH_APPS=0  without redis and http;  BENCH_REDIS_N=4000  redis-benchmark requests at -P 1
 #   BENCH_ROUNDS=N  N rounds (TCP, ours, stock in turn each time): medians, ranges, per-round ratios
 #   BENCH_BUF=BYTES  net.smc.wmem/rmem for ours and stock (default: upstream's 64 KiB)
+#   BENCH_SENDFILE=on|off  nginx's sendfile in the http measurement (default on)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SMCR_BUILD:-$top/build}
@@ -32,13 +33,19 @@ if ! [[ $buf =~ ^[0-9]{5,6}$ ]] || ((buf < 16384 || buf > 524288)); then
 	echo "bench.sh: BENCH_BUF must be a byte count, 16384..524288" >&2
 	exit 2
 fi
+case ${BENCH_SENDFILE:-on} in on | off) ;; *)
+	echo "bench.sh: BENCH_SENDFILE must be on or off" >&2
+	exit 2
+	;;
+esac
 rc=0
 t0=$(date +%s)
 "$top/tests/vm/run.sh" --build "$build" --vms 2 --kernel-a "$kv" --kernel-b "$kv" \
 	--mod-a none --mod-b none --suite bench --notes --timeout $((600 + 1800 * rounds)) --keep-logs "$out/logs" \
 	--opt BENCH_SECS="${BENCH_SECS:-4}" --opt BENCH_FULL="${BENCH_FULL:-0}" \
 	--opt BENCH_APPS="${BENCH_APPS:-1}" --opt BENCH_REDIS_N="${BENCH_REDIS_N:-4000}" \
-	--opt BENCH_ROUNDS="$rounds" ${BENCH_BUF:+--opt BENCH_BUF="$BENCH_BUF"} |
+	--opt BENCH_ROUNDS="$rounds" ${BENCH_BUF:+--opt BENCH_BUF="$BENCH_BUF"} \
+	${BENCH_SENDFILE:+--opt BENCH_SENDFILE="$BENCH_SENDFILE"} |
 	tee "$out/run.txt" || rc=$?
 t1=$(date +%s)
 # the measurements: the bench.json lines on VM a's console; the report from them
@@ -46,7 +53,7 @@ sed -n 's/.*bench\.json: \({.*}\)\r\?$/\1/p' "$out/logs/console-a.log" >"$out/be
 mode=quick
 [ "${BENCH_FULL:-0}" = 1 ] && mode=full
 python3 "$top/tests/bench/bench_report.py" --out "$out" \
-	--title "smcr bench ($mode, kernel $kv, ${BENCH_SECS:-4} s per measurement, $rounds round(s)${BENCH_BUF:+, SMC buffers $BENCH_BUF B}, $(date -u +%Y-%m-%d), run took $((t1 - t0)) s)" \
+	--title "smcr bench ($mode, kernel $kv, ${BENCH_SECS:-4} s per measurement, $rounds round(s)${BENCH_BUF:+, SMC buffers $BENCH_BUF B}${BENCH_SENDFILE:+, nginx sendfile $BENCH_SENDFILE}, $(date -u +%Y-%m-%d), run took $((t1 - t0)) s)" \
 	"$out/bench.json" || rc=$?
 echo
 cat "$out/bench.md" 2>/dev/null || true

@@ -23,6 +23,8 @@
 # RIG_OPT_BENCH_BUF=BYTES sets net.smc.wmem and net.smc.rmem (default 64 KiB, upstream's) on both
 # hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
 # 512 KiB). ib_write_bw keeps 128 writes in flight; a 64 KiB RMB allows one 64 KiB write at a time.
+# RIG_OPT_BENCH_SENDFILE=on|off: nginx's sendfile (default on, as Debian's nginx.conf; into an
+# SMC socket the pages are copied into the send buffer, for TCP they are not).
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark /usr/sbin/nginx /usr/bin/wrk /usr/bin/wget
 
 BN_SECS=${RIG_OPT_BENCH_SECS:-4}
@@ -39,6 +41,7 @@ BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
 BN_ROUNDS=${RIG_OPT_BENCH_ROUNDS:-1}
 BN_ROUND=1
 BN_BUF=${RIG_OPT_BENCH_BUF:-}
+BN_SENDFILE=${RIG_OPT_BENCH_SENDFILE:-on}
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
 # Soft-RoCE retransmissions (timer or NAK driven) on both hosts so far: a lost packet at the end
@@ -242,7 +245,7 @@ events { worker_connections 256; }
 http {
 	access_log off;
 	default_type application/octet-stream;
-	sendfile off;
+	sendfile $BN_SENDFILE;
 	keepalive_requests 1000000;
 	keepalive_timeout 60s;
 	client_body_temp_path $BN_HTTP_DIR/body;

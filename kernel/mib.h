@@ -61,6 +61,8 @@ enum smcr_mib_field {
 	SMCR_MIB_RX_COPY,		/* recvmsg() copies out of the RMB */
 	SMCR_MIB_TX_COPY,		/* sendmsg() copies into the send buffer */
 	SMCR_MIB_CLC_RESET,		/* SMC-R connections aborted: their TCP connection was reset */
+	SMCR_MIB_REG_REFUSED,		/* RMB registrations refused: the send queue did not drain
+					   (SMCR_WR_REG_DRAIN_WAIT); the connection fell back */
 	SMCR_MIB_MAX
 };
 

@@ -23,7 +23,9 @@
  * the QP to error ("rxe_reg_fast_mr: ... not free", seen on 6.1 under a 64-connection burst). So
  * a registration closes the slot gate (no new slot can be taken, hence no new CDC, LLC message or
  * RDMA WRITE, since a writer holds a slot), waits until everything posted has completed, posts the
- * REG_MR onto the empty queue and opens the gate when it completed. A pusher turned away while the
+ * REG_MR onto the empty queue and opens the gate when it completed. If the queue does not drain in
+ * SMCR_WR_REG_DRAIN_WAIT, the registration is refused (its connection falls back to TCP) rather
+ * than posted onto a busy queue, where it could end the link and every connection on it. A pusher turned away while the
  * gate is closed retries from process context, where it waits for the gate like for a free slot.
  *
  * SMC-Rv2 receives: each receive has two SGEs, 44 bytes of its own buffer and the rest of one
@@ -491,10 +493,10 @@ static bool smcr_wr_sq_empty(struct smcr_wr *wr)
 }
 
 /*
- * Take sq_lock once every request posted has completed, or the link is down, or @timeout passed
- * (then the caller posts anyway: a stuck queue is the link's problem, found by its own waits).
+ * Take sq_lock once every request posted has completed, or the link is down (then the post
+ * fails). Return: false, without sq_lock, if @timeout passed first.
  */
-static void smcr_wr_sq_lock_empty(struct smcr_wr *wr, unsigned long timeout)
+static bool smcr_wr_sq_lock_empty(struct smcr_wr *wr, unsigned long timeout)
 {
 	unsigned long deadline = jiffies + timeout;
 	long left;
@@ -503,11 +505,10 @@ static void smcr_wr_sq_lock_empty(struct smcr_wr *wr, unsigned long timeout)
 		left = (long)(deadline - jiffies);
 		spin_lock_bh(&wr->sq_lock);
 		if (wr->sq_done == wr->sq_posted || !smcr_wr_tx_ok(wr->lnk))
-			return;
+			return true;
 		if (left <= 0) {
-			pr_debug("link %*phN: send queue not empty after %u ms, posting anyway\n", 4,
-				 wr->lnk->link_uid, jiffies_to_msecs(timeout));
-			return;
+			spin_unlock_bh(&wr->sq_lock);
+			return false;
 		}
 		spin_unlock_bh(&wr->sq_lock);
 		wait_event_timeout(wr->tx_wait, smcr_wr_sq_empty(wr) || !smcr_wr_tx_ok(wr->lnk),
@@ -528,10 +529,21 @@ static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
 
 	if (!smcr_link_sendable(lnk))
 		return -EPIPE;
-	if (alone)
-		smcr_wr_sq_lock_empty(wr, SMCR_WR_REG_DRAIN_WAIT);
-	else
+	if (!alone) {
 		spin_lock_bh(&wr->sq_lock);
+	} else if (!smcr_wr_sq_lock_empty(wr, SMCR_WR_REG_DRAIN_WAIT)) {
+		/*
+		 * Posting onto a busy queue is what the barrier exists to avoid (6.1's rxe may run
+		 * the request twice on a retransmission and put the QP in error, ending the link
+		 * and all its connections): refuse this one request instead; its caller's
+		 * connection is declined and falls back to TCP.
+		 */
+		pr_info_ratelimited("link %*phN: send queue still busy after %u ms, registration refused\n",
+				    4, lnk->link_uid, jiffies_to_msecs(SMCR_WR_REG_DRAIN_WAIT));
+		if (lnk->lgr->net)
+			smcr_mib_inc(lnk->lgr->net, SMCR_MIB_REG_REFUSED);
+		return -EBUSY;
+	}
 	WRITE_ONCE(op->state, SMCR_WR_OP_POSTED);
 	rc = smcr_wr_sq_post(wr, ibwr, false);
 	if (!rc)

@@ -17,6 +17,8 @@ S64_SECS=${RIG_OPT_S64_SECS:-8}
 S64_N=${RIG_OPT_S64_N:-2}
 S64_LOSS=${RIG_OPT_S64_LOSS:-}
 S64_RETRY="cat /sys/class/infiniband/rxe0/ports/1/hw_counters/completer_retry_err"
+# RMB registrations refused because the send queue did not drain (kernel/wr.c), on the peer
+S64_REFUSED="awk '\$1 == \"RegRefused\" { print \$2 }' /proc/net/smcr_stat"
 S64_PORT=5501
 S64_DUMP="smcss -d 2>&1 | head -n 100; cat /proc/net/smcr_stat; smcr_nlcheck fback; true"
 
@@ -55,7 +57,8 @@ t_run() {
 	done
 	rig_peer_kill "$h" >/dev/null 2>&1
 	rig_pass "$S64_N rounds of 64 streams${S64_LOSS:+ with $S64_LOSS loss}, ClcResetAbort" \
-		"$(s64_ctr ClcResetAbort), rxe retransmissions $($S64_RETRY)/$(rig_peer "$S64_RETRY")"
+		"$(s64_ctr ClcResetAbort), rxe retransmissions $($S64_RETRY)/$(rig_peer "$S64_RETRY")," \
+		"registrations refused $(s64_ctr RegRefused)/$(rig_peer "$S64_REFUSED")"
 }
 
 if rig_role a; then

@@ -22,12 +22,13 @@ cmake --build "$build" -j"$(nproc)"
 rm -rf "$build/vm-logs"
 rc=0
 ctest --test-dir "$build" --output-on-failure "$@" || rc=$?
-# VM lines that passed only on a second attempt after a kernel panic outside our module
-# (tests/vm/rerun-foreign-crash.sh): say which, so that no rerun goes unnoticed.
+# VM lines that were run a second time after a kernel panic outside our module or an RCU stall
+# before it was loaded (tests/vm/rerun-foreign-crash.sh): say which, so that no rerun goes unnoticed.
 for d in "$build"/vm-logs/*/attempt-1; do
 	[ -d "$d" ] || continue
 	line=$(basename "$(dirname "$d")")
-	echo "NOTE: $line was run twice: its first attempt's kernel panicked outside our module ($d)"
-	grep -a -h -m1 -E 'RIP: 0010:|Kernel panic' "$d"/console-*.log | sed 's/^/NOTE:   /' || true
+	echo "NOTE: $line was run twice: its first attempt's kernel panicked outside our module or stalled before loading it ($d)"
+	grep -a -h -m1 -E 'RIP: 0010:|Kernel panic|rcu: INFO: rcu_[a-z]+ (self-)?detected stall' "$d"/console-*.log |
+		sed 's/^/NOTE:   /' || true
 done
 exit "$rc"

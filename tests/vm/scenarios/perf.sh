@@ -7,7 +7,8 @@
 # counters exist, so "pkts/op" is the number that compares the two.
 # Two VMs with the same kernel, --mod-a none --mod-b none (the scenario loads each module in turn);
 # a is the client, b the server. RIG_OPT_PERF_IMPLS: which implementations, ":"-separated (default
-# "smcr:stock"); "smcr+PARAM=V,PARAM=V" loads our module with those module parameters;
+# "smcr:stock"); "smcr+PARAM=V,PARAM=V" loads our module with those module parameters, and a
+# setting "s.NAME=V" (for stock too: "stock+s.rmem=131072") writes net.smc.NAME after loading;
 # RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3). RIG_OPT_PERF_ONLY=stream:
 # only the stream, RIG_OPT_PERF_REPS times (default 1), writes of RIG_OPT_PERF_SIZE (default 64K).
 # Every SMC measurement must be SMC-R: no fallback on either host, RoCE packets growing.
@@ -41,12 +42,24 @@ pf_delta() {
 # pf_per X OPS: X per op, two decimals
 pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0 && x != "-") printf "%.2f", x / n; else print "-" }'; }
 
+# pf_setup_cmd IMPL[+SETTING,...]: the commands that load IMPL (smcr|stock) on one host. A setting
+# s.NAME=V writes V to net.smc.NAME after loading (either implementation); any other is a module
+# parameter of ours
 pf_setup_cmd() {
-	case $1 in
-	smcr) echo "rig_load_smcr && smcr_nlcheck ueid add $PF_UEID >/dev/null" ;;
-	smcr+*) echo "rig_load_smcr $(echo "${1#smcr+}" | tr ',' ' ') && smcr_nlcheck ueid add $PF_UEID >/dev/null" ;;
-	stock) echo "rig_load_stock && smcr_nlcheck ueid add $PF_UEID >/dev/null &&" \
-		"smcr_nlcheck pnet add SMCRPERF eth eth0 ib rxe0 1 >/dev/null" ;;
+	local impl=${1%%+*} set="" params="" sysctls="" x
+	[ "$impl" = "$1" ] || set=${1#*+}
+	for x in $(echo "$set" | tr ',' ' '); do
+		case $x in
+		s.*=*) x=${x#s.}; sysctls="$sysctls && echo ${x#*=} >/proc/sys/net/smc/${x%%=*}" ;;
+		*) params="$params $x" ;;
+		esac
+	done
+	case $impl in
+	smcr) echo "rig_load_smcr$params && smcr_nlcheck ueid add $PF_UEID >/dev/null$sysctls" ;;
+	stock) [ -z "$params" ] || return 1
+		echo "rig_load_stock && smcr_nlcheck ueid add $PF_UEID >/dev/null &&" \
+		"smcr_nlcheck pnet add SMCRPERF eth eth0 ib rxe0 1 >/dev/null$sysctls" ;;
+	*) return 1 ;;
 	esac
 }
 PF_UNLOAD="if [ -d /sys/module/smcr ]; then rmmod smcr; fi; if [ -e /sys/module/smc/initstate ]; then rig_unload_stock; fi; true"
@@ -54,7 +67,9 @@ PF_UNLOAD="if [ -d /sys/module/smcr ]; then rmmod smcr; fi; if [ -e /sys/module/
 pf_use() {
 	eval "$PF_UNLOAD"
 	rig_check rig_peer "$PF_UNLOAD" || return 1
-	eval "$(pf_setup_cmd "$1")" || { rig_check false "load $1 here"; return 1; }
+	local cmd
+	cmd=$(pf_setup_cmd "$1") || { rig_check false "implementation $1: smcr or stock, settings s.NAME=V (and module parameters for smcr)"; return 1; }
+	eval "$cmd" || { rig_check false "load $1 here"; return 1; }
 	rig_check rig_peer "$(pf_setup_cmd "$1")"
 }
 

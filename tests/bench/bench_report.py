@@ -4,7 +4,10 @@
 Reads the JSON lines tests/vm/scenarios/bench.sh writes (one object per measurement, "label" is
 tcp, smcr (ours), stock or rdma (the perftest ceiling)) and writes into OUTDIR:
   bench.md           a markdown table: one row per measurement and metric, the values for TCP,
-                     ours and stock smc.ko, and the ratios ours/TCP, ours/stock, ours/ceiling
+                     ours and stock smc.ko, and the ratios ours/TCP, ours/stock, ours/ceiling;
+                     with window ceilings (ib_write_bw records with "tx_depth": no more writes
+                     in flight than an RMB holds) one-connection streams over the one of their
+                     RMB ("rmem" of their records), and the SMC buffer sizes used
   bench-ratios.json  the same rows, machine-readable (missing values and ratios are null)
   *.png              plots (gnuplot): stream MB/s by write size, request/response latency,
                      throughput by parallel connections, redis and http requests/s
@@ -107,7 +110,17 @@ def load(path):
                 continue
             label, test = rec.get("label"), rec.get("test")
             if label == "rdma":
-                if test == "ib_write_bw" and num(rec.get("mbytes_per_s")) is not None:
+                if test == "ib_write_bw" and num(rec.get("mbytes_per_s")) is not None \
+                        and rec.get("tx_depth") is not None:
+                    # a window ceiling: only as many writes in flight as an RMB of
+                    # tx_depth x 64 KiB holds
+                    depth = num(rec["tx_depth"])
+                    if depth is None or depth < 1 or depth != int(depth):
+                        warn(f"{path}:{n}: bad tx_depth; skipped")
+                        continue
+                    ceiling.setdefault(f"window_bw_mbytes_per_s_depth_{int(depth)}", []).append(
+                        num(rec["mbytes_per_s"]) * MIB)
+                elif test == "ib_write_bw" and num(rec.get("mbytes_per_s")) is not None:
                     ceiling.setdefault("write_bw_mbytes_per_s", []).append(
                         num(rec["mbytes_per_s"]) * MIB)
                 elif test == "ib_write_lat" and num(rec.get("t_typical_us")) is not None:
@@ -152,15 +165,38 @@ def by_round(ours, stock, field):
     return [ratio(o[r], s[r]) for r in sorted(set(o) & set(s))]
 
 
+def buffers(meas):
+    """{impl: (wmem, rmem)} of the SMC implementations, from their records (None if absent)."""
+    out = {}
+    for by_label in meas.values():
+        for impl in ("smcr", "stock"):
+            for rec in by_label.get(impl, []):
+                w, r = num(rec.get("wmem")), num(rec.get("rmem"))
+                if w is not None and r is not None and impl not in out:
+                    out[impl] = (int(w), int(r))
+    return out
+
+
+def window_ceiling(ceiling, bufs, impl):
+    """The window ceiling matching impl's RMB (64 KiB writes it holds in flight), or None."""
+    if impl not in bufs:
+        return None
+    return ceiling.get(f"window_bw_mbytes_per_s_depth_{max(1, bufs[impl][1] // 65536)}")
+
+
 def build_rows(meas, ceiling):
     rows = []
+    bufs = buffers(meas)
     for (test, key), by_label in meas.items():
         for field, unit, higher in TESTS[test][1]:
             seen = {impl: field_values(by_label.get(impl, []), field) for impl in IMPLS}
             vals = {impl: median(seen[impl]) for impl in IMPLS}
             ceil = None
+            window = {"smcr": None, "stock": None}
             if test == "stream" and field == "mbytes_per_s":
                 ceil = ceiling.get("write_bw_mbytes_per_s")
+                if dict(key)["conns"] == 1:
+                    window = {impl: window_ceiling(ceiling, bufs, impl) for impl in window}
             elif test == "rr" and field == "p50_us" and dict(key)["size"] == 1 \
                     and ceiling.get("write_lat_us") is not None:
                 ceil = 2 * ceiling["write_lat_us"]	# a round trip: two one-way writes
@@ -176,6 +212,9 @@ def build_rows(meas, ceiling):
                 "ours_tcp": ratio(vals["smcr"], vals["tcp"]),
                 "ours_stock": ratio(vals["smcr"], vals["stock"]),
                 "ours_ceiling": ratio(vals["smcr"], ceil),
+                "window_ceiling": window,
+                "ours_window": ratio(vals["smcr"], window["smcr"]),
+                "stock_window": ratio(vals["stock"], window["stock"]),
                 "runs": {impl: len(seen[impl]) for impl in IMPLS},
                 "range": {impl: [min(seen[impl]), max(seen[impl])] if seen[impl] else None
                           for impl in IMPLS},
@@ -199,7 +238,7 @@ def fmt_ratio(v):
     return "-" if v is None else f"{v:.2f}"
 
 
-def markdown(rows, ceiling, title, plots):
+def markdown(rows, ceiling, title, plots, bufs):
     out = []
     if title:
         out += [f"# {title}", ""]
@@ -232,6 +271,25 @@ def markdown(rows, ceiling, title, plots):
     out.append("RDMA ceiling of the same link (perftest): ib_write_bw 64 KiB "
                f"{fmt(bw)} MB/s; ib_write_lat 1 B {fmt(lat)} us one way, so "
                f"{fmt(None if lat is None else 2 * lat)} us a round trip.")
+    depths = sorted(int(k.rsplit("_", 1)[1]) for k in ceiling
+                    if k.startswith("window_bw_mbytes_per_s_depth_"))
+    if depths:
+        out.append("")
+        out.append("Window ceilings: ib_write_bw 64 KiB with at most N writes in flight, as many "
+                   "as an RMB of N x 64 KiB holds: " + ", ".join(
+                       f"N={d} {fmt(ceiling[f'window_bw_mbytes_per_s_depth_{d}'])} MB/s"
+                       for d in depths) + ".")
+        for r in rows:
+            if r["test"] == "stream" and r["key"].get("size") == 65536 \
+                    and r["key"].get("conns") == 1:
+                out.append(f"Stream, 64 KiB writes, 1 conn, over the window ceiling of its own "
+                           f"RMB: ours {fmt_ratio(r['ours_window'])}, stock "
+                           f"{fmt_ratio(r['stock_window'])}.")
+    if bufs:
+        out.append("")
+        out.append("SMC buffers (net.smc.wmem / net.smc.rmem) each connection got: " + ", ".join(
+            f"{IMPL_NAMES[i]} {size_text(bufs[i][0])} / {size_text(bufs[i][1])}"
+            for i in ("smcr", "stock") if i in bufs) + ".")
     out.append("")
     out.append("Ratios are ours divided by the other: above 1 is better for rates, below 1 is "
                "better for latencies. ours/ceiling: stream MB/s over ib_write_bw; 1 B "
@@ -402,6 +460,7 @@ def main(argv):
         print(f"bench_report: {e}", file=sys.stderr)
         return 2
     rows = build_rows(meas, ceiling)
+    bufs = buffers(meas)
     pngs = []
     if not args.no_plots:
         gp = shutil.which(args.gnuplot)
@@ -410,9 +469,11 @@ def main(argv):
         else:
             pngs = plots(meas, ceiling, outdir, gp)
     with open(os.path.join(outdir, "bench.md"), "w", encoding="utf-8") as f:
-        f.write(markdown(rows, ceiling, args.title, pngs))
+        f.write(markdown(rows, ceiling, args.title, pngs, bufs))
     with open(os.path.join(outdir, "bench-ratios.json"), "w", encoding="utf-8") as f:
-        json.dump({"ceiling": ceiling, "rows": rows, "plots": pngs}, f, indent=1)
+        json.dump({"ceiling": ceiling, "buffers": {i: {"wmem": w, "rmem": r}
+                                                   for i, (w, r) in bufs.items()},
+                   "rows": rows, "plots": pngs}, f, indent=1)
         f.write("\n")
     return 0
 

@@ -18,9 +18,15 @@ INPUT = [
     # perftest reports MiB/s: 1000 MiB/s are 1048.576 MB/s
     {"label": "rdma", "test": "ib_write_bw", "size": 65536, "mbytes_per_s": 1000.0},
     {"label": "rdma", "test": "ib_write_lat", "size": 1, "t_typical_us": 40.0},
+    # window ceilings (one, two writes in flight): 500 MiB/s are 524.288 MB/s
+    {"label": "rdma", "test": "ib_write_bw", "size": 65536, "tx_depth": 1, "mbytes_per_s": 500.0},
+    {"label": "rdma", "test": "ib_write_bw", "size": 65536, "tx_depth": 2, "mbytes_per_s": 250.0},
+    {"label": "rdma", "test": "ib_write_bw", "size": 65536, "tx_depth": 0, "mbytes_per_s": 1.0},
     {"label": "tcp", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 200.0},
-    {"label": "smcr", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 524.288},
-    {"label": "stock", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 400.0},
+    {"label": "smcr", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 524.288,
+     "wmem": 131072, "rmem": 131072},
+    {"label": "stock", "test": "stream", "size": 65536, "conns": 1, "mbytes_per_s": 400.0,
+     "wmem": 65536, "rmem": 65536},
     {"label": "tcp", "test": "stream", "size": 1024, "conns": 1, "mbytes_per_s": 50.0},
     {"label": "smcr", "test": "stream", "size": 1024, "conns": 1, "mbytes_per_s": 80.0},
     {"label": "tcp", "test": "stream", "size": 65536, "conns": 8, "mbytes_per_s": 300.0},
@@ -102,6 +108,18 @@ def main():
             check(close(r["ours_stock"], 524.288 / 400.0), f"stream ours/stock {r['ours_stock']}")
             check(close(r["ours_ceiling"], 0.5), f"stream ours/ceiling {r['ours_ceiling']}")
             check(r["higher_is_better"] is True, "stream: higher is better")
+            # each over the window of its own RMB: ours 128 KiB (2 writes), stock 64 KiB (1)
+            check(close(r["ours_window"], 2.0) and close(r["stock_window"], 400.0 / 524.288),
+                  f"stream window ratios {r['ours_window']} {r['stock_window']}")
+        check(close(data["ceiling"].get("window_bw_mbytes_per_s_depth_1"), 524.288),
+              "window ceiling MiB -> MB, kept apart from the ceiling")
+        check("bad tx_depth" in res.stderr, "a window ceiling of depth 0 is refused")
+        check(data["buffers"] == {"smcr": {"wmem": 131072, "rmem": 131072},
+                                  "stock": {"wmem": 65536, "rmem": 65536}},
+              f"buffers {data['buffers']}")
+        r = find(rows, "stream", "mbytes_per_s", size=65536, conns=8)
+        check(r is not None and r["window_ceiling"] == {"smcr": None, "stock": None}
+              and r["ours_window"] is None, "no window ratio for parallel streams")
         r = find(rows, "stream", "mbytes_per_s", size=1024, conns=1)
         check(r is not None and r["stock"] is None and r["ours_stock"] is None
               and close(r["ours_tcp"], 1.6), "stream 1 KiB: no stock, ours/TCP 1.6")
@@ -142,6 +160,9 @@ def main():
         check("| http GET 1 KiB, keep-alive, 8 conns | requests/s (higher is better) | - | 1500 "
               "| 1000 | - | 1.50 | - |" in md, "bench.md http row with a gap")
         check("ib_write_bw 64 KiB 1049 MB/s" in md, "bench.md ceiling line")
+        check("N=1 524.3 MB/s, N=2 262.1 MB/s" in md and "own RMB: ours 2.00, stock 0.76" in md
+              and "ours (smcr) 128 KiB / 128 KiB, stock smc.ko 64 KiB / 64 KiB" in md,
+              "bench.md window ceiling and buffer lines")
 
         for name in ("stream", "conns", "rr", "redis", "http"):
             path = os.path.join(out, name + ".png")

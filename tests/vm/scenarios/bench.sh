@@ -20,8 +20,8 @@
 # RIG_OPT_BENCH_ROUNDS=N (default 1): N rounds of ceiling, TCP, ours, stock (even rounds: stock
 # before ours, to cancel the first-SMC-implementation penalty under TCG), each JSON line
 # tagged with its "round"; the tables give medians (and the host report ranges and per-round ratios).
-# RIG_OPT_BENCH_BUF=BYTES sets net.smc.wmem and net.smc.rmem (default 64 KiB, upstream's) on both
-# hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
+# RIG_OPT_BENCH_BUF=BYTES sets net.smc.wmem and net.smc.rmem (default: each implementation's own,
+# ours 128 KiB, stock 64 KiB) on both hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
 # 512 KiB). ib_write_bw keeps 128 writes in flight; a 64 KiB RMB allows one 64 KiB write at a time.
 # RIG_OPT_BENCH_SENDFILE=on|off: nginx's sendfile (default on, as Debian's nginx.conf; into an
 # SMC socket the pages are copied into the send buffer, for TCP they are not).
@@ -41,6 +41,9 @@ BN_DONE=/tmp/rig/bench-done	# on b: a is done measuring
 BN_ROUNDS=${RIG_OPT_BENCH_ROUNDS:-1}
 BN_ROUND=1
 BN_BUF=${RIG_OPT_BENCH_BUF:-}
+# the window ceilings: ib_write_bw -t D, D = 64 KiB writes a window of net.smc.rmem holds
+BN_DEPTHS=$( (echo 1 2 4; [ -z "$BN_BUF" ] || echo $((BN_BUF / 65536))) | tr ' ' '\n' |
+	awk '$1 >= 1' | sort -nu | tr '\n' ' ')
 BN_SENDFILE=${RIG_OPT_BENCH_SENDFILE:-on}
 
 bn_pkts() { rig_ib_counter rxe0 sent_pkts; }
@@ -69,11 +72,18 @@ bn_unload_cmd() {
 		"if [ -e /sys/module/smc/initstate ]; then rig_unload_stock; fi; true"
 }
 
+BN_BUFS=""	# '"wmem":W,"rmem":R,' of the loaded SMC implementation: part of every JSON line
 bn_use() { # bn_use IMPL: the same implementation on both hosts
 	eval "$(bn_unload_cmd)"
 	rig_check rig_peer "$(bn_unload_cmd)" || return 1
 	eval "$(bn_setup_cmd "$1")" || { rig_check false "load $1 here"; return 1; }
-	rig_check rig_peer "$(bn_setup_cmd "$1")"
+	rig_check rig_peer "$(bn_setup_cmd "$1")" || return 1
+	BN_BUFS=""
+	[ "$1" = none ] && return 0
+	# the buffers each connection gets: this implementation's defaults unless BENCH_BUF set them
+	BN_BUFS="\"wmem\":$(cat /proc/sys/net/smc/wmem),\"rmem\":$(cat /proc/sys/net/smc/rmem),"
+	rig_check test "$(rig_peer "cat /proc/sys/net/smc/wmem /proc/sys/net/smc/rmem" | tr '\n' ' ')" = \
+		"$(cat /proc/sys/net/smc/wmem /proc/sys/net/smc/rmem | tr '\n' ' ')"
 }
 
 # bn_run IMPL TEST SIZE [CONNS]: one measurement; appends its JSON line; sets BN_OUT
@@ -96,8 +106,19 @@ bn_run() {
 		rig_check test $((p1 - p0)) -gt 100 || return 1
 	fi
 	[ "$fam" = tcp ] || out=$(echo "$out" | sed "s/}\$/,\"rxe_retries\":$((r1 - r0))}/")
-	echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
+	echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,$BN_BUFS/" | bn_json
 	BN_OUT=$out
+}
+
+# bn_json: JSON lines from stdin into bench.json, each also on the console at once (the host takes
+# them from there: a VM that dies later in the run loses no measurement taken before)
+bn_json() {
+	local l
+	while IFS= read -r l; do
+		[ -n "$l" ] || continue
+		echo "$l" >>"$BN_JSON"
+		rig_log "bench.json: $l"
+	done
 }
 
 bn_field() { echo "$1" | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"; }
@@ -111,7 +132,7 @@ t_setup() {
 
 # the RDMA ceiling: perftest between the two rxe devices (no SMC module involved)
 t_ceiling() {
-	local gid h out bw lat
+	local gid h out bw wbw lat d x
 	eval "$(bn_unload_cmd)"
 	gid=$(rig_rxe_gid rxe0 "$RIG_IP4") || return 1
 	h=$(rig_peer_bg "ib_write_bw -d rxe0 -s 65536 -n 400 -F -p 5310 -x \$(rig_rxe_gid rxe0 \$RIG_IP4)") || return 1
@@ -120,6 +141,20 @@ t_ceiling() {
 		rig_log "$out"; rig_check false "ib_write_bw"; return 1; }
 	rig_peer_wait "$h" 60 >/dev/null || return 1
 	bw=$(echo "$out" | awk '$1 == 65536 && $2 == 400 { print $4 }')
+	# the same link with only as many 64 KiB writes in flight as an SMC connection's window
+	# holds (its RMB: net.smc.rmem), each one posted when an earlier one completes: 64, 128 and
+	# 256 KiB windows (and BENCH_BUF's)
+	wbw=""
+	for d in $BN_DEPTHS; do
+		h=$(rig_peer_bg "ib_write_bw -d rxe0 -s 65536 -n 200 -t $d -F -p 5312 -x \$(rig_rxe_gid rxe0 \$RIG_IP4)") || return 1
+		rig_peer_wait_port 5312 20 >/dev/null || return 1
+		out=$(ib_write_bw -d rxe0 -s 65536 -n 200 -t "$d" -F -p 5312 -x "$gid" "$RIG_PEER_IP4" 2>&1) || {
+			rig_log "$out"; rig_check false "ib_write_bw -t $d"; return 1; }
+		rig_peer_wait "$h" 60 >/dev/null || return 1
+		x=$(echo "$out" | awk '$1 == 65536 && $2 == 200 { print $4 }')
+		rig_check test -n "$x" || { rig_log "$out"; return 1; }
+		wbw="$wbw $d:$x"
+	done
 	h=$(rig_peer_bg "ib_write_lat -d rxe0 -s 1 -n 2000 -F -p 5311 -x \$(rig_rxe_gid rxe0 \$RIG_IP4)") || return 1
 	rig_peer_wait_port 5311 20 >/dev/null || return 1
 	out=$(ib_write_lat -d rxe0 -s 1 -n 2000 -F -p 5311 -x "$gid" "$RIG_PEER_IP4" 2>&1) || {
@@ -128,9 +163,12 @@ t_ceiling() {
 	# columns: bytes iterations t_min t_max t_typical t_avg t_stdev 99% 99.9%
 	lat=$(echo "$out" | awk '$1 == 1 && $2 == 2000 { print $5 }')
 	rig_check test -n "$bw" -a -n "$lat" || { rig_log "$out"; return 1; }
-	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"mbytes_per_s\":$bw}" >>"$BN_JSON"
-	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_lat\",\"size\":1,\"t_typical_us\":$lat}" >>"$BN_JSON"
-	rig_pass "ib_write_bw 64 KiB: $bw MB/s; ib_write_lat 1 B: $lat us (one way, typical)"
+	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"mbytes_per_s\":$bw}" | bn_json
+	for x in $wbw; do
+		echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_bw\",\"size\":65536,\"tx_depth\":${x%%:*},\"mbytes_per_s\":${x#*:}}" | bn_json
+	done
+	echo "{\"round\":$BN_ROUND,\"label\":\"rdma\",\"test\":\"ib_write_lat\",\"size\":1,\"t_typical_us\":$lat}" | bn_json
+	rig_pass "ib_write_bw 64 KiB: $bw MB/s (with DEPTH:MB/s in flight:$wbw); ib_write_lat 1 B: $lat us (one way, typical)"
 }
 
 # The measurements: "TEST SIZE CONNS" per line. The default set is quick (CI-sized); with
@@ -221,7 +259,7 @@ bn_redis() { # bn_redis IMPL: redis-server on b, redis-benchmark here, -P 1 and 
 		rig_check test "$(echo "$out" | grep -c '"rps":[0-9]*[1-9]')" = 2 || { rc=1; break; }
 		# every batch of P requests is at least one RDMA write from here
 		bn_proof "$impl" "redis -P $p" $((2 * n / p)) || { rc=1; break; }
-		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
+		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,$BN_BUFS/" | bn_json
 		BN_SUMMARY="$BN_SUMMARY; redis -P $p $(echo "$out" | sed -n 's/.*"op":"\([A-Z]*\)".*"rps":\([0-9]*\).*/\1 \2/p' | tr '\n' ' ')/s"
 	done
 	rig_peer_kill "$h" >/dev/null 2>&1
@@ -307,7 +345,7 @@ bn_http() { # bn_http IMPL: nginx on b, wrk here (keep-alive), 1 KiB and 64 KiB
 		out=$(echo "$out" | bn_wrk_json "$impl" "$z" 8 "$BN_SECS") || { rig_check false "wrk reported errors or nothing"; rc=1; break; }
 		# one request and one response per round trip at least
 		bn_proof "$impl" "http wrk /$z" "$(($(bn_field "$out" requests) / 2))" || { rc=1; break; }
-		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,/" >>"$BN_JSON"
+		echo "$out" | sed "s/^{/{\"round\":$BN_ROUND,$BN_BUFS/" | bn_json
 		BN_SUMMARY="$BN_SUMMARY; http $z B $(bn_field "$out" rps) req/s $(bn_field "$out" mbytes_per_s) MB/s"
 	done
 	rig_peer_kill "$h" >/dev/null 2>&1
@@ -361,9 +399,13 @@ bn_table() {
 	{
 		l = field($0, "label"); t = field($0, "test"); z = field($0, "size"); c = field($0, "conns")
 		r = field($0, "round"); if (r + 0 > rounds) rounds = r + 0
-		if (l == "rdma") { add("rdma" SUBSEP t, (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us")); next }
+		if (l == "rdma") {
+			if (field($0, "tx_depth") != "") { d = field($0, "tx_depth"); if (!(d in depths)) { depths[d] = 1; dl[++nd] = d }; add("rdma" SUBSEP "window" d, field($0, "mbytes_per_s")); next }
+			add("rdma" SUBSEP t, (t == "ib_write_bw") ? field($0, "mbytes_per_s") : field($0, "t_typical_us")); next
+		}
 		if (t != "stream" && t != "rr" && t != "crr") next	# the applications: in the host report
 		k = t " " z " " c
+		if (field($0, "rmem") != "") rmem[l] = field($0, "rmem")
 		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
 		if (t == "stream") add(l SUBSEP k, field($0, "mbytes_per_s"))
 		else if (t == "crr") add(l SUBSEP k, field($0, "ops_per_s"))
@@ -382,6 +424,16 @@ bn_table() {
 		bw = med("rdma" SUBSEP "ib_write_bw")
 		if (bw != "")
 			printf "RDMA ceiling (perftest, same link): ib_write_bw 64 KiB %s MB/s (ours/ceiling %s), ib_write_lat 1 B %s us one way\n", bw, ratio(med("smcr" SUBSEP "stream 65536 1"), bw), med("rdma" SUBSEP "ib_write_lat")
+		if (nd) {
+			printf "window ceilings: ib_write_bw 64 KiB with N in flight:"
+			for (i = 1; i <= nd; i++) printf " %s: %s MB/s", dl[i], med("rdma" SUBSEP "window" dl[i])
+			printf "\n"
+			for (i = 1; i <= 2; i++) {
+				l = (i == 1) ? "smcr" : "stock"
+				if (rmem[l] != "")
+					printf "%s: RMB %s B, stream over its window ceiling %s\n", l, rmem[l], ratio(med(l SUBSEP "stream 65536 1"), med("rdma" SUBSEP "window" int(rmem[l] / 65536)))
+			}
+		}
 	}' "$BN_JSON"
 }
 
@@ -389,7 +441,6 @@ t_table() {
 	local l
 	rig_note "== smcr_bench, $BN_SECS s per measurement (kernel $RIG_KV, TCG: compare ratios, not absolute numbers)"
 	bn_table | while IFS= read -r l; do rig_note "$l"; done
-	while read -r l; do rig_log "bench.json: $l"; done <"$BN_JSON"
 	rig_check grep -q '"label":"smcr"' "$BN_JSON" || return 1
 	rig_check grep -q '"label":"stock"' "$BN_JSON" || return 1
 	rig_check grep -q '"label":"tcp"' "$BN_JSON"

@@ -27,8 +27,8 @@ ctest --test-dir "$build" --output-on-failure "$@" || rc=$?
 for d in "$build"/vm-logs/*/attempt-1; do
 	[ -d "$d" ] || continue
 	line=$(basename "$(dirname "$d")")
-	echo "NOTE: $line was run twice: its first attempt's kernel panicked outside our module or stalled before loading it ($d)"
-	grep -a -h -m1 -E 'RIP: 0010:|Kernel panic|rcu: INFO: rcu_[a-z]+ (self-)?detected stall' "$d"/console-*.log |
+	echo "NOTE: $line was run twice: its first attempt's kernel panicked or trapped outside our module, or stalled before loading it ($d)"
+	grep -a -h -m1 -E 'RIP: 0010:|Kernel panic|exc_debug_kernel|rcu: INFO: rcu_[a-z]+ (self-)?detected stall' "$d"/console-*.log |
 		sed 's/^/NOTE:   /' || true
 done
 exit "$rc"

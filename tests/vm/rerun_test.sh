@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Host test of rerun-foreign-crash.sh: a fake runner leaves console logs of a failed first
-# attempt (a foreign or our own panic, a stall before or after our module was loaded) and the
+# attempt (a foreign or our own panic, a stall before or after our module was loaded, a debug trap
+# outside or inside our module) and the
 # wrapper must rerun the line exactly when the failure was not ours.
 #   rerun_test.sh PATH/TO/rerun-foreign-crash.sh
 set -uo pipefail
@@ -93,6 +94,24 @@ printf '%s\n%s\n%s\n' "$PANIC" '[   90.1] RIP: 0010:smcr_cdc_rx+0x1a/0x2b0 [smcr
 	'[   90.2] Kernel panic - not syncing: Fatal exception' >"$tmp/panic_ours/console-1.log"
 echo 1 >"$tmp/panic_ours/rc-1"
 check_case panic_ours 1 1 ""
+
+DBG='[  256.22] ------------[ cut here ]------------
+[  256.23] WARNING: CPU: 0 PID: 14 at arch/x86/kernel/traps.c:1120 exc_debug_kernel+0xca/0x160
+[  256.23] Modules linked in: smc_diag smc rdma_rxe ib_core [last unloaded: smcr(OE)]
+[  256.26] RIP: 0010:exc_debug_kernel+0xca/0x160
+[  256.26] Call Trace:'
+
+mkcase trap_foreign
+printf '%s\n%s\n%s\n' "$DBG" '[  256.27]  rxe_init_packet+0xa1/0x150 [rdma_rxe]' \
+	'[  256.28] ---[ end trace 0000000000000000 ]---' >"$tmp/trap_foreign/console-1.log"
+echo 1 >"$tmp/trap_foreign/rc-1"
+check_case trap_foreign 0 2 'debug trap in the kernel outside our module'
+
+mkcase trap_ours
+printf '%s\n%s\n%s\n' "$DBG" '[  256.27]  smcr_tx_push+0x11/0x150 [smcr]' \
+	'[  256.28] ---[ end trace 0000000000000000 ]---' >"$tmp/trap_ours/console-1.log"
+echo 1 >"$tmp/trap_ours/rc-1"
+check_case trap_ours 1 1 ""
 
 mkcase plain_fail
 echo 'nothing odd' >"$tmp/plain_fail/console-1.log"

@@ -17,7 +17,8 @@ t_up() {
 }
 
 t_addr() {
-	rig_check test "$(cat /sys/class/net/eth0/operstate)" = up || return 1
+	# the link may report "down" for a moment after it was configured (seen once on 6.1, one VM)
+	rig_check rig_wait_for 10 sh -c 'test "$(cat /sys/class/net/eth0/operstate)" = up' || return 1
 	rig_check sh -c "$RIG_IP -4 -o addr show dev eth0 | grep -q ' $RIG_IP4/24 '" || return 1
 	rig_check sh -c "$RIG_IP -6 -o addr show dev eth0 | grep -q ' $RIG_IP6/64 '"
 }

@@ -46,6 +46,7 @@ struct smcr_lgr;
 #define SMCR_WR_RECV_CNT	48	/* posted receives per link */
 #define SMCR_LLC_V2_BUF_SIZE	8192	/* SMC-Rv2 LLC messages, received through a second SGE */
 #define SMCR_WR_TX_WAIT		(10 * HZ)	/* wait for a free send slot */
+#define SMCR_WR_TX_WINDOW_KB	512	/* RDMA WRITE bytes in flight per link (wr.c) */
 #define SMCR_LLC_WAIT_FIRST	(2 * HZ)	/* server waits for the CONFIRM_LINK response */
 #define SMCR_LLC_WAIT_FIRST_CLNT (4 * HZ)	/* client waits for the CONFIRM_LINK request */
 #define SMCR_LLC_WAIT		(2 * HZ)	/* any other LLC response */
@@ -310,6 +311,7 @@ int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len
 		    smcr_wr_tx_done_t done, void *ctx);
 void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot);
 int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 raddr, u32 rkey);
+u32 smcr_wr_tx_window(struct smcr_link *lnk);
 int smcr_wr_tx_send_v2(struct smcr_link *lnk, const void *msg, u32 len);	/* v2 LLC > 44 B */
 
 /* ---- llc.c ------------------------------------------------------------------------------------ */

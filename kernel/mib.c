@@ -58,6 +58,7 @@ static const char * const smcr_mib_names[SMCR_MIB_MAX] = {
 	[SMCR_MIB_TX_COPY]		= "TxCopy",
 	[SMCR_MIB_CLC_RESET]		= "ClcResetAbort",
 	[SMCR_MIB_REG_REFUSED]		= "RegRefused",
+	[SMCR_MIB_TX_LINK_WINDOW]	= "TxLinkWindowFull",
 };
 
 const char *smcr_mib_name(enum smcr_mib_field f)

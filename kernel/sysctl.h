@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * smcr: net.smc.* sysctls of a netns, with upstream's names, ranges and defaults.
+ * smcr: net.smc.* sysctls of a netns, with upstream's names, ranges and defaults (but for the
+ * buffer sizes: see SMCR_WMEM_DEFAULT).
  *
  * Accessors for the data path (each a READ_ONCE of the netns's value). Whether the module acts on
  * a value today is said next to it; docs/abi.md keeps the same list.
@@ -13,8 +14,15 @@
 #define SMCR_AUTOCORKING_DEFAULT	(64 * 1024)
 #define SMCR_TESTLINK_DEFAULT		(30 * HZ)
 #define SMCR_BUF_MIN			(16 * 1024)	/* smallest buffer SMC-R uses */
-#define SMCR_WMEM_DEFAULT		(64 * 1024)
-#define SMCR_RMEM_DEFAULT		(64 * 1024)
+/*
+ * Send buffer and RMB of a connection: 256 KiB each (as Alibaba's SMC-R kernels), where upstream
+ * has 64 KiB. A stream moves at most one RMB per round trip of the consumer cursor, and its send
+ * buffer frees only when the peer's ACK is back, so the two are its window: on any link whose
+ * round trip is not small against the time the link needs for the window, they bound it
+ * (docs/performance.md, "The fifth look").
+ */
+#define SMCR_WMEM_DEFAULT		(256 * 1024)
+#define SMCR_RMEM_DEFAULT		(256 * 1024)
 #define SMCR_MAX_LINKS_DEFAULT		2
 #define SMCR_MAX_CONNS_DEFAULT		255
 #define SMCR_MAX_SEND_WR_DEFAULT	16

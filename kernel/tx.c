@@ -9,6 +9,10 @@
  * sends at most what the peer has room for and says write_blocked when that was not everything.
  * Send buffer space comes back when the CDC's send completion runs (cdc.c), as upstream.
  *
+ * A push also stays inside the link window (wr.c: RDMA WRITE bytes in flight per link, over all
+ * its connections). What the window holds back goes a tick later (smcr_tx_retry_later()); by
+ * then a link that is full has completed some of it.
+ *
  * Pushes are deferred while the socket is corked (MSG_MORE, TCP_CORK) and the send buffer has
  * room, and autocorked while a CDC is in flight, little data is prepared (net.smc.
  * autocorking_size), TCP_NODELAY is off and the peer has not yet read all we wrote: the
@@ -75,6 +79,19 @@ void smcr_tx_sndbuf_nonfull(struct smcr_sock *smc)
 
 /* ---- push: RDMA WRITEs and the CDC --------------------------------------------------------- */
 
+/* The least a push writes into a part-open link window (unless that is all there is to send). */
+#define SMCR_TX_WINDOW_MIN	(16 * 1024)
+
+/* How much of @len the link window lets go now: @len, less, or 0. */
+static u32 smcr_tx_window_allows(struct smcr_conn *conn, u32 len)
+{
+	u32 win = smcr_wr_tx_window(conn->lnk);
+
+	if (win >= len)
+		return len;
+	return win >= SMCR_TX_WINDOW_MIN ? win : 0;
+}
+
 /*
  * Write what the peer has room for, advancing tx_sent/tx_prod per WRITE posted. [send_lock]
  * Sets *@again when the send queue was full (retry later).
@@ -102,6 +119,12 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again)
 		conn->local_tx_flags |= SMCR_CDC_WRITE_BLOCKED;	/* ask for an update */
 	else
 		conn->local_tx_flags &= ~SMCR_CDC_WRITE_BLOCKED;
+	len = smcr_tx_window_allows(conn, len);
+	if (!len) {
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_LINK_WINDOW);
+		*again = true;
+		return 0;
+	}
 
 	lkey = smcr_link_local_lkey(conn->lnk);
 	while (done < len) {
@@ -203,7 +226,7 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 {
 	struct smcr_conn *conn = &smc->conn;
 	struct smcr_wr_tx_slot *slot;
-	bool drained = false, again = false;
+	bool drained = false, again = false, full;
 	int rc, written;
 	u8 *buf;
 
@@ -213,9 +236,17 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 
 	spin_lock_bh(&conn->send_lock);
 	rc = smcr_tx_push_needed(conn);
+	/* only data to write and the link window shut: no slot to take yet */
+	full = rc && !smcr_dp_test(conn, SMCR_DP_CDC_WANTED) && smcr_tx_prepared(conn) &&
+	       !smcr_tx_window_allows(conn, smcr_tx_prepared(conn));
 	spin_unlock_bh(&conn->send_lock);
 	if (!rc)
 		return 0;
+	if (full) {
+		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_LINK_WINDOW);
+		smcr_tx_retry_later(smc, 1);
+		return 0;
+	}
 
 	rc = smcr_wr_tx_get_slot(conn->lnk, &slot, &buf, may_sleep);
 	if (rc) {

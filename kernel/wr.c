@@ -11,10 +11,20 @@
  * Send queue accounting: RDMA WRITEs are unsignaled, so the send queue only learns that they are
  * done when a later signaled request completes (an RC send queue completes in order). Every post
  * gets a sequence number; the completion of a signaled request retires everything up to its
- * number. An RDMA WRITE is only posted if, after it, there is still room for one send per slot
- * that is not in flight plus the large v2 send and the registration; so slot sends always fit,
- * and writers that issue at most two RDMA WRITEs per slot they hold (upstream's pattern, for
- * which the queue is sized 3 x 16 + 2) never see -EAGAIN.
+ * number. The bytes of RDMA WRITEs are counted the same way: a signaled request carries the byte
+ * count posted before it, and its completion retires them.
+ *
+ * Link window: the bytes of RDMA WRITEs in flight on a link are bounded (module parameter
+ * link_tx_window_kb), whatever the connections' buffers add up to. Without it, 16 slots of one
+ * CDC each could put 16 x 256 KiB on the wire at 256 KiB buffers; Soft-RoCE recovers a lost
+ * packet by go-back-N, resending everything after it, and at 1% loss with 64 streams the send
+ * queue then took longer than SMCR_WR_TX_WAIT to complete a single slot. Writers ask
+ * smcr_wr_tx_window() how much they may post and come back after a completion.
+ *
+ * An RDMA WRITE is only posted if, after it, there is still room for one send per slot that is
+ * not in flight plus the large v2 send and the registration; so slot sends always fit, and
+ * writers that issue at most two RDMA WRITEs per slot they hold (upstream's pattern, for which
+ * the queue is sized 3 x 16 + 2) never see -EAGAIN.
  *
  * Registration barrier: Soft-RoCE's requester, on a retransmission, walks the send queue again from
  * the oldest request not yet completed and executes every local request it meets a second time.
@@ -36,6 +46,8 @@
 #define pr_fmt(fmt) "smcr: " fmt
 
 #include <linux/bitops.h>
+#include <linux/moduleparam.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -46,6 +58,13 @@
 #include "mib.h"
 #include "wire/cdc.h"
 
+/* The link window (see the top of the file), KiB; 0: unbounded (as upstream); at least 64. */
+static unsigned int smcr_link_tx_window_kb = SMCR_WR_TX_WINDOW_KB;
+module_param_named(link_tx_window_kb, smcr_link_tx_window_kb, uint, 0644);
+MODULE_PARM_DESC(link_tx_window_kb,
+		 "RDMA WRITE bytes in flight per link, KiB (0: no bound; default "
+		 __stringify(SMCR_WR_TX_WINDOW_KB) ")");
+
 struct smcr_wr;
 
 /**
@@ -55,6 +74,7 @@ struct smcr_wr;
  * @idx: slot number, also the buffer index
  * @posted: the send is on the send queue [sq_lock]
  * @seq: its send queue sequence number [sq_lock]
+ * @bytes: RDMA WRITE bytes posted before it, sq_bytes at its post [sq_lock]
  * @done, @ctx: what to call on completion
  * @sge, @ibwr: the SEND work request
  */
@@ -64,6 +84,7 @@ struct smcr_wr_tx_slot {
 	u8			idx;
 	bool			posted;
 	u64			seq;
+	u64			bytes;
 	smcr_wr_tx_done_t	done;
 	void			*ctx;
 	struct ib_sge		sge;
@@ -88,6 +109,7 @@ struct smcr_wr_op {
 	struct mutex		lock;	/* one at a time */
 	struct ib_cqe		cqe;
 	u64			seq;	/* [sq_lock] */
+	u64			bytes;	/* [sq_lock] sq_bytes at its post */
 	int			state;	/* SMCR_WR_OP_* */
 };
 
@@ -122,6 +144,8 @@ struct smcr_wr {
 	bool			dead;		/* [sq_lock and rx_lock] quiesced */
 	u64			sq_posted;	/* [sq_lock] requests posted */
 	u64			sq_done;	/* [sq_lock] seq of the last completed signaled one */
+	u64			sq_bytes;	/* [sq_lock] RDMA WRITE bytes posted */
+	u64			sq_bytes_done;	/* [sq_lock] ... of them known to be completed */
 	bool			gate_closed;	/* [sq_lock] a registration drains the queue */
 	unsigned int		slots_posted;	/* [sq_lock] slot sends in flight */
 	struct ib_cqe		rdma_cqe;	/* unsignaled RDMA WRITEs: error completions */
@@ -196,11 +220,13 @@ static void smcr_wr_tx_error(struct smcr_wr *wr, const struct ib_wc *wc)
 	smcr_link_down(wr->lnk);
 }
 
-/* Everything posted up to @seq has completed. Caller holds sq_lock. */
-static void smcr_wr_sq_retire(struct smcr_wr *wr, u64 seq)
+/* Everything posted up to @seq (and @bytes of RDMA WRITEs) has completed. Caller holds sq_lock. */
+static void smcr_wr_sq_retire(struct smcr_wr *wr, u64 seq, u64 bytes)
 {
 	if (seq > wr->sq_done)
 		wr->sq_done = seq;
+	if (bytes > wr->sq_bytes_done)
+		wr->sq_bytes_done = bytes;
 }
 
 /*
@@ -266,7 +292,7 @@ static void smcr_wr_tx_slot_done(struct ib_cq *cq, struct ib_wc *wc)
 	void *ctx;
 
 	spin_lock_bh(&wr->sq_lock);
-	smcr_wr_sq_retire(wr, slot->seq);
+	smcr_wr_sq_retire(wr, slot->seq, slot->bytes);
 	if (slot->posted) {
 		slot->posted = false;
 		wr->slots_posted--;
@@ -290,17 +316,19 @@ static void smcr_wr_tx_slot_done(struct ib_cq *cq, struct ib_wc *wc)
  * @may_sleep: wait up to SMCR_WR_TX_WAIT for a free slot (process context only)
  *
  * A slot is given back by smcr_wr_tx_send() (after its completion) or smcr_wr_tx_put_slot().
- * Waiting out the whole SMCR_WR_TX_WAIT means the link is stuck: it is taken down.
+ * Waiting out the whole SMCR_WR_TX_WAIT while no send completed means the link is stuck: it is
+ * taken down. If sends did complete, the slots went to others: -EBUSY, the link stays.
  *
  * While a registration has the slot gate closed, no slot is free (see the top of the file).
  *
- * Return: 0; -EBUSY if none is free and @may_sleep is false; -EPIPE if the link is (or went)
- * down or none became free in time.
+ * Return: 0; -EBUSY if none is free and @may_sleep is false, or none came to this caller in
+ * time; -EPIPE if the link is (or went) down or stuck.
  */
 int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8 **buf,
 			bool may_sleep)
 {
 	struct smcr_wr *wr = lnk->wr;
+	u64 done_before;
 	long left;
 	int idx;
 
@@ -312,10 +340,24 @@ int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8
 	if (idx < 0) {
 		if (!may_sleep)
 			return -EBUSY;
+		spin_lock_bh(&wr->sq_lock);
+		done_before = wr->sq_done;
+		spin_unlock_bh(&wr->sq_lock);
 		left = wait_event_timeout(wr->tx_wait,
 					  (idx = smcr_wr_slot_take(wr)) >= 0 || !smcr_wr_tx_ok(lnk),
 					  SMCR_WR_TX_WAIT);
 		if (idx < 0) {
+			bool moved;
+
+			spin_lock_bh(&wr->sq_lock);
+			moved = wr->sq_done != done_before;
+			spin_unlock_bh(&wr->sq_lock);
+			/*
+			 * Slots completed meanwhile but others took them first (pushes from
+			 * softirq do not wait in line): the link works, this caller tries again.
+			 */
+			if (!left && moved && smcr_wr_tx_ok(lnk))
+				return -EBUSY;
 			if (!left) {
 				pr_warn_ratelimited("link %*phN: no send slot free for %d s, link down\n",
 						    4, lnk->link_uid, SMCR_WR_TX_WAIT / HZ);
@@ -372,6 +414,7 @@ int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len
 	rc = smcr_wr_sq_post(wr, &slot->ibwr, false);
 	if (!rc) {
 		slot->seq = wr->sq_posted;
+		slot->bytes = wr->sq_bytes;
 		slot->posted = true;
 		wr->slots_posted++;
 	}
@@ -396,6 +439,28 @@ void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot)
 }
 
 /* ---- RDMA WRITE ------------------------------------------------------------------------------ */
+
+/**
+ * smcr_wr_tx_window() - how many more RDMA WRITE bytes the link takes now (the link window)
+ * @lnk: link
+ *
+ * A snapshot: it grows when a signaled request completes. Any context.
+ *
+ * Return: the bytes, U32_MAX when the window is unbounded.
+ */
+u32 smcr_wr_tx_window(struct smcr_link *lnk)
+{
+	u64 limit = (u64)READ_ONCE(smcr_link_tx_window_kb) * 1024, used;
+	struct smcr_wr *wr = lnk->wr;
+
+	if (!limit || !wr)
+		return U32_MAX;
+	limit = max_t(u64, limit, SZ_64K);	/* room for one full push of the smallest buffer */
+	spin_lock_bh(&wr->sq_lock);
+	used = wr->sq_bytes - wr->sq_bytes_done;
+	spin_unlock_bh(&wr->sq_lock);
+	return used >= limit ? 0 : min_t(u64, limit - used, U32_MAX - 1);
+}
 
 static void smcr_wr_rdma_done(struct ib_cq *cq, struct ib_wc *wc)
 {
@@ -424,10 +489,12 @@ int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 
 {
 	struct smcr_wr *wr = lnk->wr;
 	struct ib_rdma_wr rwr = {};
+	u32 len;
 	int rc;
 
 	if (!wr || nsge < 1 || nsge > 2)
 		return -EINVAL;
+	len = sge[0].length + (nsge > 1 ? sge[1].length : 0);
 	if (!smcr_link_sendable(lnk))
 		return -EPIPE;
 	rwr.wr.wr_cqe = &wr->rdma_cqe;
@@ -438,6 +505,8 @@ int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 
 	rwr.rkey = rkey;
 	spin_lock_bh(&wr->sq_lock);
 	rc = smcr_wr_sq_post(wr, &rwr.wr, true);
+	if (!rc)
+		wr->sq_bytes += len;
 	spin_unlock_bh(&wr->sq_lock);
 	if (rc == -EAGAIN) {
 		atomic64_inc(&wr->cnt.tx_sq_full);
@@ -460,7 +529,7 @@ int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 
 static void smcr_wr_op_done(struct smcr_wr *wr, struct smcr_wr_op *op, const struct ib_wc *wc)
 {
 	spin_lock_bh(&wr->sq_lock);
-	smcr_wr_sq_retire(wr, op->seq);
+	smcr_wr_sq_retire(wr, op->seq, op->bytes);
 	spin_unlock_bh(&wr->sq_lock);
 	WRITE_ONCE(op->state, wc->status == IB_WC_SUCCESS ? SMCR_WR_OP_OK : SMCR_WR_OP_FAILED);
 	if (wc->status != IB_WC_SUCCESS)
@@ -546,10 +615,12 @@ static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
 	}
 	WRITE_ONCE(op->state, SMCR_WR_OP_POSTED);
 	rc = smcr_wr_sq_post(wr, ibwr, false);
-	if (!rc)
+	if (!rc) {
 		op->seq = wr->sq_posted;
-	else
+		op->bytes = wr->sq_bytes;
+	} else {
 		WRITE_ONCE(op->state, SMCR_WR_OP_IDLE);
+	}
 	spin_unlock_bh(&wr->sq_lock);
 	if (rc) {
 		if (rc != -EPIPE) {

@@ -12,7 +12,8 @@
 #   BENCH_FULL=1  the whole grid (stream 64 B .. 1 MiB, 1 B / 1 KiB rr, 1/8/64 connections)
 #   BENCH_APPS=0  without redis and http;  BENCH_REDIS_N=4000  redis-benchmark requests at -P 1
 #   BENCH_ROUNDS=N  N rounds (TCP, ours, stock in turn each time): medians, ranges, per-round ratios
-#   BENCH_BUF=BYTES  net.smc.wmem/rmem for ours and stock (default: each one's own, 64 KiB)
+#   BENCH_BUF=BYTES  net.smc.wmem/rmem for ours and stock (default: each one's own, ours 256 KiB,
+#                    stock 64 KiB)
 #   BENCH_SENDFILE=on|off  nginx's sendfile in the http measurement (default on)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

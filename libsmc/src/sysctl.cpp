@@ -24,31 +24,34 @@ constexpr const char* kDir = "/proc/sys/net/smc";
 constexpr const char* kPrefix = "net.smc.";
 
 // Upstream names, ranges and defaults (Documentation/networking/smc-sysctl.rst), plus smcr.ko's
-// tcp2smc. A kernel has a subset of them; smcctl shows what the kernel has.
+// tcp2smc and its own buffer defaults (256 KiB where upstream has 64). A kernel has a subset of
+// them; smcctl shows what the kernel has.
 constexpr std::array<SysctlInfo, 12> kKnown = {{
     {"autocorking_size", true, 0, 4294967295LL, "65536", "bytes",
-     "writes smaller than this wait for more data before going out (0 disables autocorking)"},
+     "writes smaller than this wait for more data before going out (0 disables autocorking)",
+     nullptr},
     {"hs_ctrl", false, 0, 0, "", "",
-     "name of the BPF handshake control (smc_hs_ctrl) used in this namespace"},
+     "name of the BPF handshake control (smc_hs_ctrl) used in this namespace", nullptr},
     {"limit_smc_hs", true, 0, 1, "0", "",
-     "handshake limitation default of new listening sockets (1 = limit)"},
+     "handshake limitation default of new listening sockets (1 = limit)", nullptr},
     {"rmem", true, 16384, 1073741823LL, "65536", "bytes",
-     "initial receive buffer (RMB) size of SMC sockets (used up to 512 KiB for SMC-R)"},
+     "initial receive buffer (RMB) size of SMC sockets (used up to 512 KiB for SMC-R)", "262144"},
     {"smcr_buf_type", true, 0, 2, "0", "",
-     "SMC-R buffer memory: 0 physically contiguous, 1 virtually contiguous, 2 mixed"},
+     "SMC-R buffer memory: 0 physically contiguous, 1 virtually contiguous, 2 mixed", nullptr},
     {"smcr_max_conns_per_lgr", true, 16, 255, "255", "connections",
-     "most connections per SMC-R link group offered in SMCv2.1 negotiation"},
+     "most connections per SMC-R link group offered in SMCv2.1 negotiation", nullptr},
     {"smcr_max_links_per_lgr", true, 1, 2, "2", "links",
-     "most links per SMC-R link group offered in SMCv2.1 negotiation"},
+     "most links per SMC-R link group offered in SMCv2.1 negotiation", nullptr},
     {"smcr_max_recv_wr", true, 2, 2048, "48", "work requests",
-     "receive work requests per SMC-R link"},
-    {"smcr_max_send_wr", true, 2, 2048, "16", "work requests", "send work requests per SMC-R link"},
+     "receive work requests per SMC-R link", nullptr},
+    {"smcr_max_send_wr", true, 2, 2048, "16", "work requests", "send work requests per SMC-R link",
+     nullptr},
     {"smcr_testlink_time", true, 0, 2147483, "30", "seconds",
-     "idle time before an SMC-R link is checked with LLC TEST LINK (0 disables)"},
+     "idle time before an SMC-R link is checked with LLC TEST LINK (0 disables)", nullptr},
     {"tcp2smc", true, 0, 1, "0", "",
-     "smcr.ko only: 1 = TCP sockets programs create in this namespace are SMC sockets"},
+     "smcr.ko only: 1 = TCP sockets programs create in this namespace are SMC sockets", nullptr},
     {"wmem", true, 16384, 1073741823LL, "65536", "bytes",
-     "initial send buffer size of SMC sockets (used up to 512 KiB for SMC-R)"},
+     "initial send buffer size of SMC sockets (used up to 512 KiB for SMC-R)", "262144"},
 }};
 
 struct DirCloser {
@@ -93,6 +96,13 @@ std::string sysctl_short_name(const std::string& name) {
         n = n.substr(std::strlen(kPrefix));
     }
     return n;
+}
+
+const char* sysctl_default(const SysctlInfo& info, const std::string& module) {
+    if (module == "smcr" && info.smcr_default != nullptr) {
+        return info.smcr_default;
+    }
+    return info.default_value;
 }
 
 const SysctlInfo* sysctl_info(const std::string& name) {

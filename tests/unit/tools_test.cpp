@@ -368,6 +368,15 @@ TEST(Json, PnetAndSysctl) {
     const json s = sysctl_json({"net.smc.wmem", "65536", smc::sysctl_info("wmem")});
     EXPECT_EQ(16384, s["min"]);
     EXPECT_EQ("bytes", s["unit"]);
+    // the default shown is the loaded module's: ours differs for the buffer sizes only
+    EXPECT_EQ("65536", s["default"]);
+    EXPECT_EQ("65536",
+              sysctl_json({"net.smc.wmem", "65536", smc::sysctl_info("wmem")}, "smc")["default"]);
+    EXPECT_EQ("262144",
+              sysctl_json({"net.smc.rmem", "262144", smc::sysctl_info("rmem")}, "smcr")["default"]);
+    EXPECT_EQ("65536", sysctl_json({"net.smc.autocorking_size", "65536",
+                                    smc::sysctl_info("autocorking_size")},
+                                   "smcr")["default"]);
 }
 
 // ---- smcstat model

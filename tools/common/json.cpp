@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "smc/names.h"
+#include "smc/sysctl.h"
 
 #include <arpa/inet.h>
 #include <array>
@@ -186,14 +187,14 @@ json pnet_json(const smc::PnetEntry& e) {
     return j;
 }
 
-json sysctl_json(const smc::SysctlEntry& e) {
+json sysctl_json(const smc::SysctlEntry& e, const std::string& module) {
     json j = {{"name", e.name}, {"value", e.value}};
     if (e.info) {
         if (e.info->numeric) {
             j["min"] = e.info->min;
             j["max"] = e.info->max;
         }
-        j["default"] = e.info->default_value;
+        j["default"] = smc::sysctl_default(*e.info, module);
         j["unit"] = e.info->unit;
         j["description"] = e.info->description;
     }

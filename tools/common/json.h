@@ -22,7 +22,8 @@ json link_json(const smc::Link& l);
 json device_json(const smc::Device& d);
 json sys_info_json(const smc::SysInfo& i);
 json pnet_json(const smc::PnetEntry& e);
-json sysctl_json(const smc::SysctlEntry& e);
+/// "default" is the one of @module (smc::Provider::module): smcr.ko's where it has its own.
+json sysctl_json(const smc::SysctlEntry& e, const std::string& module = "");
 /// {"8K": n, "16K": n, ...}
 json histogram_json(const smc::Histogram& h);
 

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "smc/system.h"
 #include "smcctl.h"
 
 #include <array>
@@ -57,10 +58,11 @@ int show(Ctx& ctx) {
         }
         entries = std::move(*all);
     }
+    const std::string module = smc::probe_provider().module;
     if (ctx.json) {
         smctool::json a = smctool::json::array();
         for (const auto& e : entries) {
-            a.push_back(smctool::sysctl_json(e));
+            a.push_back(smctool::sysctl_json(e, module));
         }
         smctool::print_json(std::cout, a, ctx.pretty);
         return smctool::kExitOk;
@@ -75,7 +77,9 @@ int show(Ctx& ctx) {
         {{"name"}, {"value", smctool::Align::right}, {"range"}, {"default"}, {"description"}});
     for (const auto& e : entries) {
         t.add({e.name, e.value, range_text(e.info),
-               e.info && e.info->default_value[0] ? e.info->default_value : "-",
+               e.info && smc::sysctl_default(*e.info, module)[0] != '\0'
+                   ? smc::sysctl_default(*e.info, module)
+                   : "-",
                e.info ? e.info->description : ""});
     }
     t.print(std::cout);

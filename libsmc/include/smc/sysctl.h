@@ -21,6 +21,10 @@ std::string sysctl_short_name(const std::string& name);
 /// The entry of a known sysctl, nullptr if unknown. Takes any form sysctl_short_name() accepts.
 const SysctlInfo* sysctl_info(const std::string& name);
 
+/// The default of @info under the SMC module @module ("smcr", "smc", "" as Provider::module):
+/// smcr.ko's own where it differs, else upstream's ("" when libsmc knows none).
+const char* sysctl_default(const SysctlInfo& info, const std::string& module);
+
 /// All sysctls present in /proc/sys/net/smc (sorted by name). not_loaded if the directory is
 /// missing.
 Result<std::vector<SysctlEntry>> sysctl_list();

@@ -255,9 +255,10 @@ struct SysctlInfo {
     bool numeric;
     int64_t min; ///< valid range when numeric
     int64_t max;
-    const char* default_value;
-    const char* unit;        ///< "bytes", "seconds", "" ...
-    const char* description; ///< one line
+    const char* default_value; ///< upstream's (stock smc.ko's)
+    const char* unit;          ///< "bytes", "seconds", "" ...
+    const char* description;   ///< one line
+    const char* smcr_default;  ///< smcr.ko's where it differs from upstream's, else nullptr
 };
 
 /// A net.smc.* sysctl as present in this netns.

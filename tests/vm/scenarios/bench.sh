@@ -21,7 +21,7 @@
 # before ours, to cancel the first-SMC-implementation penalty under TCG), each JSON line
 # tagged with its "round"; the tables give medians (and the host report ranges and per-round ratios).
 # RIG_OPT_BENCH_BUF=BYTES sets net.smc.wmem and net.smc.rmem (default: each implementation's own,
-# 64 KiB for both) on both hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
+# ours 256 KiB, stock 64 KiB) on both hosts for ours and stock alike: the send buffer and the RMB each SMC connection gets (16 KiB ..
 # 512 KiB). ib_write_bw keeps 128 writes in flight; a 64 KiB RMB allows one 64 KiB write at a time.
 # RIG_OPT_BENCH_SENDFILE=on|off: nginx's sendfile (default on, as Debian's nginx.conf; into an
 # SMC socket the pages are copied into the send buffer, for TCP they are not).

@@ -13,12 +13,19 @@
 # rxe retransmits while new RMBs are registered on a busy link: the case of the registration
 # barrier in kernel/wr.c (6.1's rxe executes a REG_MR again when it retransmits a WRITE posted
 # before it, and takes the QP to error). Retransmissions (rxe's completer_retry_err) are logged.
+# RIG_OPT_S64_BUF (bytes) sets net.smc.wmem and rmem on both hosts; RIG_OPT_S64_WINDOW (KiB) our
+# module's link_tx_window_kb (kernel/wr.c), whose holds (TxLinkWindowFull) the pass line counts.
 S64_SECS=${RIG_OPT_S64_SECS:-8}
 S64_N=${RIG_OPT_S64_N:-2}
 S64_LOSS=${RIG_OPT_S64_LOSS:-}
+S64_BUF=${RIG_OPT_S64_BUF:-}
+S64_WINDOW=${RIG_OPT_S64_WINDOW:-}
+S64_WINPARAM=/sys/module/smcr/parameters/link_tx_window_kb
+S64_SETBUF="echo $S64_BUF >/proc/sys/net/smc/wmem && echo $S64_BUF >/proc/sys/net/smc/rmem"
 S64_RETRY="cat /sys/class/infiniband/rxe0/ports/1/hw_counters/completer_retry_err"
 # RMB registrations refused because the send queue did not drain (kernel/wr.c), on the peer
 S64_REFUSED="awk '\$1 == \"RegRefused\" { print \$2 }' /proc/net/smcr_stat"
+S64_WINFULL="awk '\$1 == \"TxLinkWindowFull\" { print \$2 }' /proc/net/smcr_stat"
 S64_PORT=5501
 S64_DUMP="smcss -d 2>&1 | head -n 100; cat /proc/net/smcr_stat; smcr_nlcheck fback; true"
 
@@ -27,6 +34,16 @@ t_setup() {
 	rig_check rig_peer "rig_rxe_up eth0 rxe0" || return 1
 	rig_check smcr_nlcheck ueid add SMCR-S64 || return 1
 	rig_check rig_peer smcr_nlcheck ueid add SMCR-S64 || return 1
+	if [ -n "$S64_BUF" ]; then
+		rig_check sh -c "$S64_SETBUF" || return 1
+		rig_check rig_peer "$S64_SETBUF" || return 1
+	fi
+	if [ -n "$S64_WINDOW" ]; then
+		rig_check sh -c "echo $S64_WINDOW > $S64_WINPARAM" || return 1
+		rig_check rig_peer "echo $S64_WINDOW > $S64_WINPARAM" || return 1
+	fi
+	rig_log "buffers $(cat /proc/sys/net/smc/wmem)/$(cat /proc/sys/net/smc/rmem)," \
+		"link window $(cat $S64_WINPARAM) KiB"
 	[ -n "$S64_LOSS" ] || return 0
 	rig_check rig_modprobe sch_netem || return 1
 	rig_check /sbin/tc qdisc add dev eth0 root netem loss "$S64_LOSS" || return 1
@@ -58,7 +75,8 @@ t_run() {
 	rig_peer_kill "$h" >/dev/null 2>&1
 	rig_pass "$S64_N rounds of 64 streams${S64_LOSS:+ with $S64_LOSS loss}, ClcResetAbort" \
 		"$(s64_ctr ClcResetAbort), rxe retransmissions $($S64_RETRY)/$(rig_peer "$S64_RETRY")," \
-		"registrations refused $(s64_ctr RegRefused)/$(rig_peer "$S64_REFUSED")"
+		"registrations refused $(s64_ctr RegRefused)/$(rig_peer "$S64_REFUSED")," \
+		"link window full $(s64_ctr TxLinkWindowFull)/$(rig_peer "$S64_WINFULL")"
 }
 
 if rig_role a; then

@@ -131,6 +131,9 @@ t_sysctl() {
 	tl_expect 0 "" "$TL_DIR/sys.json" smcctl -j sysctl show || return 1
 	old=$(tl_q '.[name=net.smc.wmem].value' "$TL_DIR/sys.json")
 	tl_eq "wmem min" "$(tl_q '.[name=net.smc.wmem].min' "$TL_DIR/sys.json")" 16384
+	# the default shown is the loaded module's (ours: 256 KiB buffers, stock: 64 KiB), untouched here
+	tl_eq "rmem default" "$(tl_q '.[name=net.smc.rmem].default' "$TL_DIR/sys.json")" \
+		"$(cat /proc/sys/net/smc/rmem)"
 	tl_expect 1 "value 100 out of range for net\.smc\.wmem: 16384 \.\. [0-9]+ bytes" "$TL_DIR/o" \
 		smcctl sysctl set wmem 100 || return 1
 	tl_expect 1 "invalid value 'lots' for net\.smc\.wmem" "$TL_DIR/o" \

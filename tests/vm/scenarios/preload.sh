@@ -137,7 +137,7 @@ t_sizes() {
 	local line
 	line=$(smc_run smcr_preload_probe connect "$RIG_PEER_IP4" $PL_PORT) || { rig_check false "probe: $line"; return 1; }
 	rig_log "default:     $line"
-	# without -r/-t: twice the module's net.smc.wmem/rmem (64 KiB by default)
+	# without -r/-t: twice the module's net.smc.wmem/rmem (ours 256 KiB by default, stock 64 KiB)
 	rig_check pl_match " domain=43 .* sndbuf=$((2 * $(cat /proc/sys/net/smc/wmem))) rcvbuf=$((2 * $(cat /proc/sys/net/smc/rmem)))\$" "$line" || return 1
 	line=$(smc_run -t 128K -r 32K smcr_preload_probe connect "$RIG_PEER_IP4" $PL_PORT) || { rig_check false "probe: $line"; return 1; }
 	rig_log "-t 128K -r 32K: $line"

@@ -46,7 +46,7 @@ struct smcr_lgr;
 #define SMCR_WR_RECV_CNT	48	/* posted receives per link */
 #define SMCR_LLC_V2_BUF_SIZE	8192	/* SMC-Rv2 LLC messages, received through a second SGE */
 #define SMCR_WR_TX_WAIT		(10 * HZ)	/* wait for a free send slot */
-#define SMCR_WR_TX_WINDOW_KB	512	/* RDMA WRITE bytes in flight per link (wr.c) */
+#define SMCR_WR_TX_WINDOW_KB	256	/* RDMA WRITE bytes in flight per link (wr.c) */
 #define SMCR_LLC_WAIT_FIRST	(2 * HZ)	/* server waits for the CONFIRM_LINK response */
 #define SMCR_LLC_WAIT_FIRST_CLNT (4 * HZ)	/* client waits for the CONFIRM_LINK request */
 #define SMCR_LLC_WAIT		(2 * HZ)	/* any other LLC response */

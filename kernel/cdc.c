@@ -446,6 +446,8 @@ void smcr_conn_init(struct smcr_sock *smc)
 	INIT_WORK(&conn->tx_work, smcr_tx_work);
 	INIT_WORK(&conn->close_work, smcr_close_work);
 	INIT_DELAYED_WORK(&conn->cons_upd_work, smcr_tx_retry_work);
+	INIT_LIST_HEAD(&conn->win_wait.node);
+	conn->win_wait.wake = smcr_tx_window_open;
 }
 
 /**

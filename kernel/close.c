@@ -179,6 +179,8 @@ void smcr_conn_free(struct smcr_sock *smc)
 	}
 	spin_unlock_bh(&conn->send_lock);
 
+	/* no longer waits for the link window (smcr_tx_window_wait() checks FREED under send_lock) */
+	smcr_tx_window_cancel(smc);
 	/* queued works find the connection freed; take their references back if they never run */
 	if (cancel_delayed_work(&conn->cons_upd_work))
 		sock_put(&smc->sk);

@@ -127,6 +127,21 @@ typedef void (*smcr_wr_tx_done_t)(struct smcr_link *lnk, struct smcr_wr_tx_slot 
 				  enum ib_wc_status status, void *ctx);
 
 /**
+ * struct smcr_wr_win_waiter - a writer the link window holds back (wr.c)
+ * @node: on the link's list while waiting [sq_lock]; empty (list_del_init) otherwise
+ * @want: bytes it has to write [sq_lock]
+ * @need: the least room it can use, at most @want [sq_lock]
+ * @wake: called with sq_lock held (softirq or process context, must not sleep) once the window
+ *	has @need bytes of room or the link is going away; @node is already off the list
+ */
+struct smcr_wr_win_waiter {
+	struct list_head	node;
+	u32			want;
+	u32			need;
+	void			(*wake)(struct smcr_wr_win_waiter *w);
+};
+
+/**
  * struct smcr_link - one RC QP between two hosts, part of a link group
  *
  * Fields above the line are set by link.c at create time and then read-only; those below belong
@@ -259,6 +274,7 @@ struct smcr_conn {
 	struct work_struct	tx_work;	/* push data out of softirq context */
 	struct work_struct	close_work;	/* passive close processing */
 	struct delayed_work	cons_upd_work;	/* delayed consumer-cursor update */
+	struct smcr_wr_win_waiter win_wait;	/* the link window is shut for us (tx.c) */
 	/* data path private (kernel/data.h documents them) */
 	unsigned long		dp_flags;	/* SMCR_DP_* bits, atomic bitops */
 	atomic_t		cdc_pend;	/* CDCs posted whose completion has not run */
@@ -312,6 +328,9 @@ int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len
 void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot);
 int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 raddr, u32 rkey);
 u32 smcr_wr_tx_window(struct smcr_link *lnk);
+int smcr_wr_tx_window_wait(struct smcr_link *lnk, struct smcr_wr_win_waiter *w, u32 want,
+			   u32 need);
+bool smcr_wr_tx_window_cancel(struct smcr_link *lnk, struct smcr_wr_win_waiter *w);
 int smcr_wr_tx_send_v2(struct smcr_link *lnk, const void *msg, u32 len);	/* v2 LLC > 44 B */
 
 /* ---- llc.c ------------------------------------------------------------------------------------ */

@@ -166,6 +166,8 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep);
 void smcr_tx_kick(struct smcr_sock *smc);
 void smcr_tx_work(struct work_struct *work);
 void smcr_tx_retry_work(struct work_struct *work);
+void smcr_tx_window_open(struct smcr_wr_win_waiter *w);	/* wr.c wakes, sq_lock */
+void smcr_tx_window_cancel(struct smcr_sock *smc);
 void smcr_tx_write_space(struct sock *sk);
 void smcr_tx_sndbuf_nonfull(struct smcr_sock *smc);
 bool smcr_tx_writable(const struct smcr_conn *conn);

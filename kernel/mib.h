@@ -63,7 +63,7 @@ enum smcr_mib_field {
 	SMCR_MIB_CLC_RESET,		/* SMC-R connections aborted: their TCP connection was reset */
 	SMCR_MIB_REG_REFUSED,		/* RMB registrations refused: the send queue did not drain
 					   (SMCR_WR_REG_DRAIN_WAIT); the connection fell back */
-	SMCR_MIB_TX_LINK_WINDOW,	/* pushes held back a tick by the link window (wr.c) */
+	SMCR_MIB_TX_LINK_WINDOW,	/* pushes the link window held back until a completion (wr.c) */
 	SMCR_MIB_MAX
 };
 

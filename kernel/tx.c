@@ -10,8 +10,8 @@
  * Send buffer space comes back when the CDC's send completion runs (cdc.c), as upstream.
  *
  * A push also stays inside the link window (wr.c: RDMA WRITE bytes in flight per link, over all
- * its connections). What the window holds back goes a tick later (smcr_tx_retry_later()); by
- * then a link that is full has completed some of it.
+ * its connections). A connection the window holds back waits on the link; the send completion
+ * that makes room for it queues its push (smcr_tx_window_wait(), smcr_tx_window_open()).
  *
  * Pushes are deferred while the socket is corked (MSG_MORE, TCP_CORK) and the send buffer has
  * room, and autocorked while a CDC is in flight, little data is prepared (net.smc.
@@ -94,16 +94,17 @@ static u32 smcr_tx_window_allows(struct smcr_conn *conn, u32 len)
 
 /*
  * Write what the peer has room for, advancing tx_sent/tx_prod per WRITE posted. [send_lock]
- * Sets *@again when the send queue was full (retry later).
+ * Sets *@again when the send queue was full (retry later), *@win_want to what the link window
+ * held back (wait for it).
  * Return: bytes written, or a negative errno when nothing could be written.
  */
-static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again)
+static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want)
 {
 	struct smcr_conn *conn = &smc->conn;
 	u32 sb_len = conn->sndbuf->len, rl = conn->peer_rmbe_size;
 	u32 to_send = smcr_tx_prepared(conn);
 	int space = atomic_read(&conn->peer_rmbe_space);
-	u32 lkey, len, done = 0, src, dst;
+	u32 lkey, len, allowed, done = 0, src, dst;
 	struct ib_sge sge[2];
 	int rc;
 
@@ -119,12 +120,12 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again)
 		conn->local_tx_flags |= SMCR_CDC_WRITE_BLOCKED;	/* ask for an update */
 	else
 		conn->local_tx_flags &= ~SMCR_CDC_WRITE_BLOCKED;
-	len = smcr_tx_window_allows(conn, len);
-	if (!len) {
-		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_LINK_WINDOW);
-		*again = true;
+	allowed = smcr_tx_window_allows(conn, len);
+	if (!allowed) {
+		*win_want = len;
 		return 0;
 	}
+	len = allowed;
 
 	lkey = smcr_link_local_lkey(conn->lnk);
 	while (done < len) {
@@ -212,6 +213,46 @@ static void smcr_tx_retry(struct smcr_sock *smc, bool from_work)
 		smcr_tx_retry_later(smc, SMCR_TX_RETRY_DELAY);
 }
 
+/* wr.c: the link window has room for @w's connection again. [sq_lock] */
+void smcr_tx_window_open(struct smcr_wr_win_waiter *w)
+{
+	struct smcr_conn *conn = container_of(w, struct smcr_conn, win_wait);
+
+	/* the waiter's reference goes to the work; a work already queued holds its own */
+	if (mod_delayed_work(smcr_dp_wq, &conn->cons_upd_work, 0))
+		sock_put(&smcr_conn_sock(conn)->sk);
+}
+
+/*
+ * The link window has less room than @want bytes of this connection can use: wait on the link
+ * for a completion that makes room, holding a socket reference until then.
+ */
+static void smcr_tx_window_wait(struct smcr_sock *smc, u32 want)
+{
+	struct smcr_conn *conn = &smc->conn;
+	int rc = -EPIPE;
+
+	smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_LINK_WINDOW);
+	sock_hold(&smc->sk);
+	/* under send_lock: smcr_conn_free() sets FREED there before it cancels the wait */
+	spin_lock_bh(&conn->send_lock);
+	if (!smcr_dp_test(conn, SMCR_DP_FREED) && !READ_ONCE(conn->killed))
+		rc = smcr_wr_tx_window_wait(conn->lnk, &conn->win_wait, want,
+					    min_t(u32, want, SMCR_TX_WINDOW_MIN));
+	spin_unlock_bh(&conn->send_lock);
+	if (rc <= 0)
+		sock_put(&smc->sk);	/* not waiting, or waiting already: not the last one */
+	if (rc == -EAGAIN)		/* room came meanwhile, or the link is going */
+		smcr_tx_retry_later(smc, 0);
+}
+
+/* Cancel a wait for the link window (the connection is being freed). */
+void smcr_tx_window_cancel(struct smcr_sock *smc)
+{
+	if (smc->conn.lnk && smcr_wr_tx_window_cancel(smc->conn.lnk, &smc->conn.win_wait))
+		sock_put(&smc->sk);	/* the waiter's; the caller holds another */
+}
+
 /**
  * smcr_tx_push() - write prepared data to the peer and send a CDC
  * @smc: socket
@@ -226,7 +267,8 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 {
 	struct smcr_conn *conn = &smc->conn;
 	struct smcr_wr_tx_slot *slot;
-	bool drained = false, again = false, full;
+	bool drained = false, again = false;
+	u32 win_want = 0;
 	int rc, written;
 	u8 *buf;
 
@@ -236,15 +278,19 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 
 	spin_lock_bh(&conn->send_lock);
 	rc = smcr_tx_push_needed(conn);
-	/* only data to write and the link window shut: no slot to take yet */
-	full = rc && !smcr_dp_test(conn, SMCR_DP_CDC_WANTED) && smcr_tx_prepared(conn) &&
-	       !smcr_tx_window_allows(conn, smcr_tx_prepared(conn));
+	if (rc && !smcr_dp_test(conn, SMCR_DP_CDC_WANTED) && smcr_tx_prepared(conn)) {
+		/* only data to write: with the link window shut, no slot to take yet */
+		u32 want = min_t(u32, smcr_tx_prepared(conn),
+				 max(atomic_read(&conn->peer_rmbe_space), 0));
+
+		if (!smcr_tx_window_allows(conn, want))
+			win_want = want;
+	}
 	spin_unlock_bh(&conn->send_lock);
 	if (!rc)
 		return 0;
-	if (full) {
-		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_TX_LINK_WINDOW);
-		smcr_tx_retry_later(smc, 1);
+	if (win_want) {
+		smcr_tx_window_wait(smc, win_want);
 		return 0;
 	}
 
@@ -268,7 +314,7 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		return 0;
 	}
-	written = smcr_tx_rdma_writes(smc, &again);
+	written = smcr_tx_rdma_writes(smc, &again, &win_want);
 	if (written < 0) {
 		spin_unlock_bh(&conn->send_lock);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
@@ -292,7 +338,9 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 	if (!written && !smcr_dp_test(conn, SMCR_DP_CDC_WANTED)) {
 		spin_unlock_bh(&conn->send_lock);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
-		if (again)	/* send queue full of other WRITEs: soon again */
+		if (win_want)
+			smcr_tx_window_wait(smc, win_want);
+		else if (again)	/* send queue full of other WRITEs: soon again */
 			smcr_tx_retry_later(smc, 1);
 		return 0;
 	}
@@ -305,6 +353,8 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 
 	if (rc && rc != -EBUSY && rc != -EPIPE)
 		smcr_tx_retry(smc, may_sleep);
+	else if (win_want)
+		smcr_tx_window_wait(smc, win_want);
 	else if (again)
 		smcr_tx_retry_later(smc, 1);
 	if (drained)

@@ -19,7 +19,11 @@
  * CDC each could put 16 x 256 KiB on the wire at 256 KiB buffers; Soft-RoCE recovers a lost
  * packet by go-back-N, resending everything after it, and at 1% loss with 64 streams the send
  * queue then took longer than SMCR_WR_TX_WAIT to complete a single slot. Writers ask
- * smcr_wr_tx_window() how much they may post and come back after a completion.
+ * smcr_wr_tx_window() how much they may post. One it holds back queues itself on the link
+ * (smcr_wr_tx_window_wait()); the completion that retires enough bytes wakes the waiters in
+ * the order they came, as many as the room that opened lets post. Waiters only exist while bytes
+ * are in flight, and every WRITE is followed by a signaled send, so some completion always comes
+ * (or the link goes, and quiescing it wakes them all).
  *
  * An RDMA WRITE is only posted if, after it, there is still room for one send per slot that is
  * not in flight plus the large v2 send and the registration; so slot sends always fit, and
@@ -148,6 +152,7 @@ struct smcr_wr {
 	u64			sq_bytes_done;	/* [sq_lock] ... of them known to be completed */
 	bool			gate_closed;	/* [sq_lock] a registration drains the queue */
 	unsigned int		slots_posted;	/* [sq_lock] slot sends in flight */
+	struct list_head	win_waiters;	/* [sq_lock] writers the link window holds back */
 	struct ib_cqe		rdma_cqe;	/* unsignaled RDMA WRITEs: error completions */
 
 	struct smcr_wr_op	v2_tx;
@@ -220,13 +225,49 @@ static void smcr_wr_tx_error(struct smcr_wr *wr, const struct ib_wc *wc)
 	smcr_link_down(wr->lnk);
 }
 
+/* Room in the link window, bytes; U32_MAX when it is unbounded. Caller holds sq_lock. */
+static u32 smcr_wr_win_room(const struct smcr_wr *wr)
+{
+	u64 limit = (u64)READ_ONCE(smcr_link_tx_window_kb) * 1024, used;
+
+	if (!limit)
+		return U32_MAX;
+	limit = max_t(u64, limit, SZ_64K);	/* room for one full push of the smallest buffer */
+	used = wr->sq_bytes - wr->sq_bytes_done;
+	return used >= limit ? 0 : min_t(u64, limit - used, U32_MAX - 1);
+}
+
+/*
+ * Wake the writers the link window holds back, oldest first, while the room lets each of them
+ * post (it counts as taking its @want); @all: every one (the link is going). Caller holds sq_lock.
+ */
+static void smcr_wr_win_wake(struct smcr_wr *wr, bool all)
+{
+	u32 room = all ? U32_MAX : smcr_wr_win_room(wr);
+	struct smcr_wr_win_waiter *w;
+
+	while (!list_empty(&wr->win_waiters)) {
+		w = list_first_entry(&wr->win_waiters, struct smcr_wr_win_waiter, node);
+		if (room != U32_MAX) {
+			if (room < w->need)
+				break;
+			room -= min(room, w->want);
+		}
+		list_del_init(&w->node);
+		w->wake(w);
+	}
+}
+
 /* Everything posted up to @seq (and @bytes of RDMA WRITEs) has completed. Caller holds sq_lock. */
 static void smcr_wr_sq_retire(struct smcr_wr *wr, u64 seq, u64 bytes)
 {
 	if (seq > wr->sq_done)
 		wr->sq_done = seq;
-	if (bytes > wr->sq_bytes_done)
+	if (bytes > wr->sq_bytes_done) {
 		wr->sq_bytes_done = bytes;
+		if (!list_empty(&wr->win_waiters))
+			smcr_wr_win_wake(wr, false);
+	}
 }
 
 /*
@@ -450,16 +491,64 @@ void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot)
  */
 u32 smcr_wr_tx_window(struct smcr_link *lnk)
 {
-	u64 limit = (u64)READ_ONCE(smcr_link_tx_window_kb) * 1024, used;
 	struct smcr_wr *wr = lnk->wr;
+	u32 room;
 
-	if (!limit || !wr)
+	if (!wr)
 		return U32_MAX;
-	limit = max_t(u64, limit, SZ_64K);	/* room for one full push of the smallest buffer */
 	spin_lock_bh(&wr->sq_lock);
-	used = wr->sq_bytes - wr->sq_bytes_done;
+	room = smcr_wr_win_room(wr);
 	spin_unlock_bh(&wr->sq_lock);
-	return used >= limit ? 0 : min_t(u64, limit - used, U32_MAX - 1);
+	return room;
+}
+
+/**
+ * smcr_wr_tx_window_wait() - wait for room in the link window, without blocking
+ * @lnk: link
+ * @w: the waiter (its node initialised); @w->wake is called once there is room
+ * @want: bytes the writer has to write
+ * @need: the least room it can use (1..@want)
+ *
+ * The caller must make sure @w is cancelled (smcr_wr_tx_window_cancel()) before it goes away,
+ * unless it was woken. Any context.
+ *
+ * Return: 1 if @w waits now, 0 if it was already waiting (@want and @need are updated), -EAGAIN
+ * if the window has room for it after all, or the link is going (try the push again now).
+ */
+int smcr_wr_tx_window_wait(struct smcr_link *lnk, struct smcr_wr_win_waiter *w, u32 want,
+			   u32 need)
+{
+	struct smcr_wr *wr = lnk->wr;
+	int rc = -EAGAIN;
+
+	if (!wr)
+		return rc;
+	spin_lock_bh(&wr->sq_lock);
+	if (!wr->dead && smcr_wr_win_room(wr) < need) {
+		w->want = want;
+		w->need = need;
+		rc = list_empty(&w->node) ? 1 : 0;
+		if (rc)
+			list_add_tail(&w->node, &wr->win_waiters);
+	}
+	spin_unlock_bh(&wr->sq_lock);
+	return rc;
+}
+
+/* Take @w off the link's waiters. Return: true if it was waiting (it will not be woken). */
+bool smcr_wr_tx_window_cancel(struct smcr_link *lnk, struct smcr_wr_win_waiter *w)
+{
+	struct smcr_wr *wr = lnk->wr;
+	bool waited;
+
+	if (!wr)
+		return false;
+	spin_lock_bh(&wr->sq_lock);
+	waited = !list_empty(&w->node);
+	if (waited)
+		list_del_init(&w->node);
+	spin_unlock_bh(&wr->sq_lock);
+	return waited;
 }
 
 static void smcr_wr_rdma_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -970,6 +1059,7 @@ int smcr_wr_create(struct smcr_link *lnk)
 	wr->rx_first = wr->v2 ? SMCR_WR_RX_V2_FIRST : SMCR_WR_BUF_SIZE;
 	init_waitqueue_head(&wr->tx_wait);
 	spin_lock_init(&wr->sq_lock);
+	INIT_LIST_HEAD(&wr->win_waiters);
 	spin_lock_init(&wr->rx_lock);
 	spin_lock_init(&wr->down_lock);
 	INIT_WORK(&wr->down_work, smcr_wr_down_work);
@@ -1024,6 +1114,7 @@ void smcr_wr_quiesce(struct smcr_link *lnk)
 	spin_unlock_irqrestore(&wr->down_lock, flags);
 	spin_lock_bh(&wr->sq_lock);
 	WRITE_ONCE(wr->dead, true);
+	smcr_wr_win_wake(wr, true);	/* their pushes find the link gone */
 	spin_unlock_bh(&wr->sq_lock);
 	spin_lock_bh(&wr->rx_lock);
 	spin_unlock_bh(&wr->rx_lock);

@@ -16,8 +16,11 @@ objects, unknown labels and unknown tests are skipped with a warning on stderr.
 A measurement present more than once (bench.sh with RIG_OPT_BENCH_ROUNDS=N tags each line with
 its "round") counts with its median; the rows then also give each implementation's range and,
 per round, ours/stock from the same round.
+Several BENCH.JSON files pool their rounds: each file's rounds are numbered after those of the
+files before it (a record without a round is its file's round 1), so a table of the medians over
+several runs of scripts/bench.sh comes out the same way as that of one run.
 
-  bench_report.py [--out OUTDIR] [--title TEXT] [--no-plots] [--gnuplot PATH] BENCH.JSON
+  bench_report.py [--out OUTDIR] [--title TEXT] [--no-plots] [--gnuplot PATH] BENCH.JSON...
 """
 
 import argparse
@@ -91,10 +94,20 @@ def median(values):
     return statistics.median(vals) if vals else None
 
 
-def load(path):
+def load(paths):
     """(measurements, ceiling): measurements[(test, key)][label] = [record, ...] in input order;
-    ceiling[name] = [value, ...]."""
+    ceiling[name] = [value, ...]. The rounds of each file follow those of the files before it."""
     meas, ceiling = {}, {}
+    offset = 0
+    for path in paths:
+        offset += load_one(path, meas, ceiling, offset, len(paths) > 1)
+    return meas, {k: median(v) for k, v in ceiling.items()}
+
+
+def load_one(path, meas, ceiling, offset, pooled):
+    """Add the records of one file; @pooled: number their rounds from @offset + 1.
+    Return: its last round."""
+    last = 0
     with open(path, encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, 1):
             line = line.strip()
@@ -108,6 +121,12 @@ def load(path):
             if not isinstance(rec, dict):
                 warn(f"{path}:{n}: not a JSON object; skipped")
                 continue
+            rnd = num(rec.get("round"))
+            if rnd is None or rnd < 1 or rnd != int(rnd):
+                rnd = 1
+            last = max(last, int(rnd))
+            if pooled:
+                rec["round"] = int(rnd) + offset
             label, test = rec.get("label"), rec.get("test")
             if label == "rdma":
                 if test == "ib_write_bw" and num(rec.get("mbytes_per_s")) is not None \
@@ -141,7 +160,7 @@ def load(path):
             key = tuple((k, rec[k] if k == "op" else int(num(rec[k]) or 0)) for k in fields)
             # a measurement repeated in the input (rounds): all count, by their median
             meas.setdefault((test, key), {}).setdefault(label, []).append(rec)
-    return meas, {k: median(v) for k, v in ceiling.items()}
+    return last
 
 
 def ratio(a, b):
@@ -445,14 +464,16 @@ def is_png(path):
 
 def main(argv):
     ap = argparse.ArgumentParser(description="benchmark report from bench.json")
-    ap.add_argument("json", help="bench.json: one JSON object per line")
-    ap.add_argument("--out", help="output directory (default: the directory of bench.json)")
+    ap.add_argument("json", nargs="+",
+                    help="bench.json: one JSON object per line; several: their rounds pooled")
+    ap.add_argument("--out", help="output directory (default: the directory of the first "
+                    "bench.json)")
     ap.add_argument("--title", default="", help="a heading for bench.md")
     ap.add_argument("--no-plots", action="store_true", help="no gnuplot, no PNGs")
     ap.add_argument("--gnuplot", default="gnuplot", help="the gnuplot program")
     args = ap.parse_args(argv)
 
-    outdir = args.out or os.path.dirname(os.path.abspath(args.json))
+    outdir = args.out or os.path.dirname(os.path.abspath(args.json[0]))
     os.makedirs(outdir, exist_ok=True)
     try:
         meas, ceiling = load(args.json)

@@ -206,6 +206,29 @@ def main():
         check("| 0.75, 1.50, 1.00 | 6.00-100.0 | 6.00-8.00 |" in md, "rounds: bench.md columns")
         check("medians of up to 4 rounds" in md, "rounds: bench.md says medians")
 
+        # several runs pooled: the second file's rounds come after the first file's four
+        more = os.path.join(d, "more.json")
+        with open(more, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"label": "rdma", "test": "ib_write_bw", "size": 65536,
+                                "mbytes_per_s": 10000.0 / MIB_PER_MB}) + "\n")
+            for rnd, ours, stock in ((1, 10.0, 5.0), (2, 4.0, 8.0)):
+                for label, v in (("smcr", ours), ("stock", stock)):
+                    f.write(json.dumps({"round": rnd, "label": label, "test": "stream",
+                                        "size": 65536, "conns": 1, "mbytes_per_s": v}) + "\n")
+        res = run(report, ["--out", os.path.join(d, "pooled"), "--no-plots", rounds, more], d)
+        check(res.returncode == 0, f"pooled: exit status {res.returncode} {res.stderr}")
+        with open(os.path.join(d, "pooled", "bench-ratios.json"), encoding="utf-8") as f:
+            pooled = json.load(f)
+        r = find(pooled["rows"], "stream", "mbytes_per_s", size=65536, conns=1)
+        check(r is not None and r["runs"] == {"tcp": 3, "smcr": 6, "stock": 5}
+              and close(r["smcr"], 8.0) and close(r["stock"], 7.0), f"pooled: medians {r}")
+        check(r is not None and len(r["ours_stock_by_round"]) == 5
+              and all(close(a, b) for a, b in zip(r["ours_stock_by_round"],
+                                                  (0.75, 1.5, 1.0, 2.0, 0.5))),
+              f"pooled: by round {r and r['ours_stock_by_round']}")
+        check(close(pooled["ceiling"].get("write_bw_mbytes_per_s"), 8500.0),
+              "pooled: the ceiling is the median over all files")
+
         # nothing to report: still a table (empty), no plots, no error
         empty = os.path.join(d, "empty.json")
         open(empty, "w", encoding="utf-8").close()

@@ -10,7 +10,8 @@
 # "smcr:stock"); "smcr+PARAM=V,PARAM=V" loads our module with those module parameters, and a
 # setting "s.NAME=V" (for stock too: "stock+s.rmem=131072") writes net.smc.NAME after loading;
 # RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3). RIG_OPT_PERF_ONLY=stream:
-# only the stream, RIG_OPT_PERF_REPS times (default 1), writes of RIG_OPT_PERF_SIZE (default 64K).
+# only the stream, RIG_OPT_PERF_REPS times (default 1), writes of RIG_OPT_PERF_SIZE (default 64K),
+# over RIG_OPT_PERF_CONNS parallel connections (default 1).
 # Every SMC measurement must be SMC-R: no fallback on either host, RoCE packets growing.
 # Results: "perf:" lines in the notes, one per workload and implementation.
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark
@@ -19,6 +20,7 @@ PF_SECS=${RIG_OPT_PERF_SECS:-3}
 PF_ONLY=${RIG_OPT_PERF_ONLY:-}
 PF_REPS=${RIG_OPT_PERF_REPS:-1}
 PF_SIZE=${RIG_OPT_PERF_SIZE:-64K}
+PF_CONNS=${RIG_OPT_PERF_CONNS:-1}
 PF_IMPLS=$(echo "${RIG_OPT_PERF_IMPLS:-smcr stock}" | tr ":" " ")
 PF_PORT=5401
 PF_RPORT=6380
@@ -139,7 +141,7 @@ pf_measure() {
 	if [ "$PF_ONLY" = stream ]; then
 		local i=0
 		while [ $i -lt "$PF_REPS" ]; do
-			pf_bench "$impl" stream "$PF_SIZE" 1 || return 1
+			pf_bench "$impl" stream "$PF_SIZE" "$PF_CONNS" || return 1
 			i=$((i + 1))
 		done
 		rig_pass "$impl measured (stream only)"

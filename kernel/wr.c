@@ -28,7 +28,7 @@
  * One push writes at most half the window. A push that filled it would be retired only by its own
  * CDC's completion, when the last of it is acknowledged: the window would reopen all at once onto
  * an idle link. With at most half per push, the first half's completion makes room while the
- * second is still on the wire (eight streams over one link moved 15% more that way, paired A/B).
+ * second is still on the wire (measured: docs/performance.md, "The seventh look").
  *
  * An RDMA WRITE is only posted if, after it, there is still room for one send per slot that is
  * not in flight plus the large v2 send and the registration; so slot sends always fit, and

@@ -11,6 +11,9 @@ FT_IMPLS=$(echo "${RIG_OPT_FT_IMPLS:-smcr,stock}" | tr , " ")
 FT_TEST=${RIG_OPT_FT_TEST:-rr}
 FT_SIZE=${RIG_OPT_FT_SIZE:-1}
 FT_SECS=${RIG_OPT_FT_SECS:-3}
+# RIG_OPT_FT_FUNCS (","-separated): trace these instead, for every implementation (a function
+# called inside another traced one is not seen: depth 1)
+FT_FUNCS=$(echo "${RIG_OPT_FT_FUNCS:-}" | tr , " ")
 FT_PORT=5411
 FT_UEID=SMCR-FTRACE
 FT_T=/sys/kernel/tracing
@@ -68,6 +71,7 @@ ft_one() {
 	rig_check rig_peer "$(ft_setup_cmd "$impl")" || return 1
 	funcs="$FT_COMMON $FT_SMCR"
 	[ "$impl" = stock ] && funcs="$FT_COMMON $FT_STOCK"
+	[ -n "$FT_FUNCS" ] && funcs=$FT_FUNCS
 	h=$(rig_peer_bg "smcr_bench server --family smc --port $FT_PORT") || return 1
 	rig_peer_wait_port $FT_PORT 20 >/dev/null || return 1
 	# a short warm-up (link group up) before tracing

@@ -11,7 +11,10 @@
 # setting "s.NAME=V" (for stock too: "stock+s.rmem=131072") writes net.smc.NAME after loading;
 # RIG_OPT_PERF_SECS: seconds per smcr_bench measurement (default 3). RIG_OPT_PERF_ONLY=stream:
 # only the stream, RIG_OPT_PERF_REPS times (default 1), writes of RIG_OPT_PERF_SIZE (default 64K),
-# over RIG_OPT_PERF_CONNS parallel connections (default 1).
+# over RIG_OPT_PERF_CONNS parallel connections (default 1); RIG_OPT_PERF_ONLY=rr: only the
+# request/response, messages of RIG_OPT_PERF_SIZE (default 1), the same way.
+# Every line also gives, per host, context switches and CPU time (user/system/softirq/idle, from
+# /proc/stat) per operation: these exist for any implementation.
 # Every SMC measurement must be SMC-R: no fallback on either host, RoCE packets growing.
 # Results: "perf:" lines in the notes, one per workload and implementation.
 # rig-host-bins: /usr/bin/redis-server /usr/bin/redis-benchmark
@@ -29,7 +32,9 @@ PF_CTRS="CdcTx CdcTxData CdcRx RdmaWrite TxAutocork TxComplPush TxRetry RxWake T
 
 # one line "k=v ..." of this host's counters (our module's, when loaded) and rxe0's packets
 PF_SNAP="{ cat /proc/net/smcr_stat 2>/dev/null; echo \"pkts \$(cat /sys/class/infiniband/rxe0/ports/1/hw_counters/sent_pkts)\";
-	smcr_nlcheck fback 2>/dev/null | awk '/^fback_total|^hs_err/ { s += \$3 + \$5 } END { print \"fback \" s + 0 }'; } |
+	smcr_nlcheck fback 2>/dev/null | awk '/^fback_total|^hs_err/ { s += \$3 + \$5 } END { print \"fback \" s + 0 }';
+	awk '/^cpu / { print \"cpu_usr\", \$2 + \$3; print \"cpu_sys\", \$4; print \"cpu_idle\", \$5 + \$6;
+		print \"cpu_sirq\", \$7 + \$8 } /^ctxt/ { print \"ctxt\", \$2 }' /proc/stat; } |
 	awk '{ printf \"%s=%s \", \$1, \$2 } END { print \"\" }'"
 pf_snap() { eval "$PF_SNAP"; }
 
@@ -43,6 +48,15 @@ pf_delta() {
 }
 # pf_per X OPS: X per op, two decimals
 pf_per() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0 && x != "-") printf "%.2f", x / n; else print "-" }'; }
+# pf_cpu SNAP0 SNAP1 OPS: the host's CPU time per op in microseconds, user/system/softirq/idle
+# (/proc/stat counts USER_HZ ticks of 10 ms)
+pf_cpu() {
+	local k out=""
+	for k in cpu_usr cpu_sys cpu_sirq cpu_idle; do
+		out="$out/$(awk -v x="$(pf_delta "$1" "$2" "$k")" -v n="$3" 'BEGIN { if (n > 0 && x != "-") printf "%.0f", x * 10000 / n; else print "-" }')"
+	done
+	echo "${out#/}"
+}
 
 # pf_setup_cmd IMPL[+SETTING,...]: the commands that load IMPL (smcr|stock) on one host. A setting
 # s.NAME=V writes V to net.smc.NAME after loading (either implementation); any other is a module
@@ -88,6 +102,8 @@ pf_report() {
 	rig_check test $((pa + pb)) -gt 50 || return 1
 	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.3f", b / 1048576 }')
 	line="perf: $impl $w: $speed; ops=$ops MB=$mb pkts/op a=$(pf_per "$pa" "$ops") b=$(pf_per "$pb" "$ops")"
+	line="$line ctxt/op a=$(pf_per "$(pf_delta "$PF_A0" "$PF_A1" ctxt)" "$ops") b=$(pf_per "$(pf_delta "$PF_B0" "$PF_B1" ctxt)" "$ops")"
+	line="$line cpu_us/op(usr/sys/sirq/idle) a=$(pf_cpu "$PF_A0" "$PF_A1" "$ops") b=$(pf_cpu "$PF_B0" "$PF_B1" "$ops")"
 	if [ "${impl%%+*}" = smcr ]; then
 		for c in $PF_CTRS; do
 			da=$(pf_delta "$PF_A0" "$PF_A1" "$c") db=$(pf_delta "$PF_B0" "$PF_B1" "$c")
@@ -138,13 +154,14 @@ pf_redis() {
 pf_measure() {
 	local impl=$1 h
 	pf_use "$impl" || return 1
-	if [ "$PF_ONLY" = stream ]; then
-		local i=0
+	if [ "$PF_ONLY" = stream ] || [ "$PF_ONLY" = rr ]; then
+		local i=0 size=$PF_SIZE
+		[ "$PF_ONLY" = rr ] && size=${RIG_OPT_PERF_SIZE:-1}
 		while [ $i -lt "$PF_REPS" ]; do
-			pf_bench "$impl" stream "$PF_SIZE" "$PF_CONNS" || return 1
+			pf_bench "$impl" "$PF_ONLY" "$size" "$PF_CONNS" || return 1
 			i=$((i + 1))
 		done
-		rig_pass "$impl measured (stream only)"
+		rig_pass "$impl measured ($PF_ONLY only)"
 		return 0
 	fi
 	pf_bench "$impl" stream 64K 1 || return 1

@@ -75,11 +75,13 @@ static void smcr_cdc_tx_done(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot
  * @smc: socket; conn->send_lock held
  * @slot: a send slot from smcr_wr_tx_get_slot(); consumed (sent or given back) in any case
  * @buf: the slot's buffer
+ * @ch: RDMA WRITEs to post ahead of the CDC, or NULL; consumed (posted or dropped) in any case
  *
  * Return: 0, -EBUSY if SMCR_CDC_PEND_MAX CDCs of this connection are in flight, -EPIPE if the
  * connection is gone, or the error of smcr_wr_tx_send().
  */
-int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *buf)
+int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *buf,
+		      struct smcr_wr_chain *ch)
 {
 	struct smcr_conn *conn = &smc->conn;
 	struct smcr_cdc_msg msg = {};
@@ -91,11 +93,15 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 	lockdep_assert_held(&conn->send_lock);
 	if (smcr_dp_test(conn, SMCR_DP_FREED) || READ_ONCE(conn->killed) ||
 	    smcr_dp_test(conn, SMCR_DP_ABORT_SENT)) {
+		if (ch)
+			smcr_wr_chain_drop(conn->lnk, ch);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		return -EPIPE;
 	}
 	idx = find_first_zero_bit(&conn->pend_used, SMCR_CDC_PEND_MAX);
 	if (idx >= SMCR_CDC_PEND_MAX) {
+		if (ch)
+			smcr_wr_chain_drop(conn->lnk, ch);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		set_bit(SMCR_DP_CDC_WANTED, &conn->dp_flags);	/* a completion retries */
 		return -EBUSY;
@@ -111,6 +117,8 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 		wire_len = smcr_inject_cdc(conn, &msg);
 	rc = smcr_cdc_encode(&msg, buf, SMCR_WR_BUF_SIZE);
 	if (WARN_ON_ONCE(rc != SMCR_CDC_MSG_LEN)) {
+		if (ch)
+			smcr_wr_chain_drop(conn->lnk, ch);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		return -EINVAL;
 	}
@@ -121,7 +129,7 @@ int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *b
 	set_bit(idx, &conn->pend_used);
 	sock_hold(&smc->sk);
 	atomic_inc(&conn->cdc_pend);
-	rc = smcr_wr_tx_send(conn->lnk, slot, wire_len, smcr_cdc_tx_done, pend);
+	rc = smcr_wr_tx_send_chain(conn->lnk, slot, wire_len, smcr_cdc_tx_done, pend, ch);
 	if (rc) {
 		/* not posted: wr.c released the slot, the completion will not run */
 		pend->smc = NULL;

@@ -60,6 +60,27 @@ enum smcr_role {
 	SMCR_ROLE_SERVER,
 };
 
+/* ---- RDMA WRITEs posted with the send that follows them (wr.c) ------------------------------- */
+
+#define SMCR_WR_CHAIN_MAX	2	/* one push: a WRITE per contiguous piece of the peer's RMBE */
+
+/**
+ * struct smcr_wr_chain - RDMA WRITEs that go onto the send queue with the next slot send
+ * @wr: the WRITEs, in order (their room on the send queue is reserved)
+ * @sge: their SGEs (up to two each)
+ * @n: how many
+ * @bytes: their bytes
+ *
+ * One ib_post_send() then carries the WRITEs and the CDC: the device (Soft-RoCE's requester) is
+ * kicked once per push instead of once per request. Zero-initialise before use.
+ */
+struct smcr_wr_chain {
+	struct ib_rdma_wr	wr[SMCR_WR_CHAIN_MAX];
+	struct ib_sge		sge[SMCR_WR_CHAIN_MAX][2];
+	int			n;
+	u32			bytes;
+};
+
 /* ---- RDMA buffers (lgr.c allocates, link.c registers RMBs) ------------------------------------- */
 
 /**
@@ -325,8 +346,13 @@ int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8
 			bool may_sleep);
 int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len,
 		    smcr_wr_tx_done_t done, void *ctx);
+int smcr_wr_tx_send_chain(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len,
+			  smcr_wr_tx_done_t done, void *ctx, struct smcr_wr_chain *ch);
 void smcr_wr_tx_put_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot);
-int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 raddr, u32 rkey);
+int smcr_wr_rdma_write(struct smcr_link *lnk, struct smcr_wr_chain *ch, const struct ib_sge *sge,
+		       int nsge, u64 raddr, u32 rkey, bool inl);
+void smcr_wr_chain_drop(struct smcr_link *lnk, struct smcr_wr_chain *ch);
+u32 smcr_wr_tx_inline_max(const struct smcr_link *lnk);
 u32 smcr_wr_tx_window(struct smcr_link *lnk);
 int smcr_wr_tx_window_wait(struct smcr_link *lnk, struct smcr_wr_win_waiter *w, u32 want,
 			   u32 need);

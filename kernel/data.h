@@ -27,7 +27,8 @@
  * exactly once, also for flushed work requests (error status) — or fails, in which case the slot
  * is released by wr.c and @done never runs. @done may take a new slot (it does not hold wr.c's
  * slot lock). RDMA WRITEs are posted unsignalled on the same send queue as the CDC that follows
- * them; the QP has at least 2 send SGEs and room for 2 WRITEs per CDC slot.
+ * them, in the same ib_post_send() (smcr_wr_chain); the QP has at least 2 send SGEs and room for
+ * 2 WRITEs per CDC slot.
  */
 #ifndef SMCR_DATA_H
 #define SMCR_DATA_H
@@ -157,7 +158,8 @@ void smcr_close_release(struct smcr_sock *smc);		/* lock_sock; socket going away
 /* ---- between the data path files ----------------------------------------------------------- */
 
 /* cdc.c */
-int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *buf);
+int smcr_cdc_msg_send(struct smcr_sock *smc, struct smcr_wr_tx_slot *slot, u8 *buf,
+		      struct smcr_wr_chain *ch);
 int smcr_cdc_send(struct smcr_sock *smc, bool may_sleep);
 void smcr_cdc_wait_pend(struct smcr_sock *smc);
 

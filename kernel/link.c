@@ -116,6 +116,24 @@ void smcr_link_set_uid(struct smcr_link *lnk)
 	smcr_put_be32(lnk->link_uid, lnk->lgr->id + lnk->link_id);
 }
 
+/* The QP we ask for; @inline_max: bytes a request may carry inline (the device may give more). */
+static void smcr_link_qp_attr(struct smcr_link *lnk, struct ib_qp_init_attr *qattr,
+			      u32 inline_max)
+{
+	memset(qattr, 0, sizeof(*qattr));
+	qattr->event_handler = smcr_link_qp_event;
+	qattr->qp_context = lnk;
+	qattr->send_cq = lnk->send_cq;
+	qattr->recv_cq = lnk->recv_cq;
+	qattr->cap.max_send_wr = SMCR_WR_SQ_DEPTH;
+	qattr->cap.max_recv_wr = SMCR_WR_RECV_CNT;
+	qattr->cap.max_send_sge = SMCR_QP_MAX_SEND_SGE;
+	qattr->cap.max_recv_sge = lnk->lgr->smc_version >= 2 ? 2 : 1;	/* v2: spill-over SGE */
+	qattr->cap.max_inline_data = inline_max;
+	qattr->sq_sig_type = IB_SIGNAL_REQ_WR;
+	qattr->qp_type = IB_QPT_RC;
+}
+
 /**
  * smcr_link_create() - PD, CQs and QP of a new link; the QP ends in INIT with receives posted
  * @lnk: the link (embedded in @lgr; all of it is (re)initialised)
@@ -179,18 +197,13 @@ int smcr_link_create(struct smcr_link *lnk, struct smcr_lgr *lgr, const struct s
 	}
 	lnk->recv_cq = cq;
 
-	qattr.event_handler = smcr_link_qp_event;
-	qattr.qp_context = lnk;
-	qattr.send_cq = lnk->send_cq;
-	qattr.recv_cq = lnk->recv_cq;
-	qattr.cap.max_send_wr = SMCR_WR_SQ_DEPTH;
-	qattr.cap.max_recv_wr = SMCR_WR_RECV_CNT;
-	qattr.cap.max_send_sge = SMCR_QP_MAX_SEND_SGE;
-	qattr.cap.max_recv_sge = lgr->smc_version >= 2 ? 2 : 1;	/* v2: spill-over SGE */
-	qattr.cap.max_inline_data = 0;
-	qattr.sq_sig_type = IB_SIGNAL_REQ_WR;
-	qattr.qp_type = IB_QPT_RC;
+	smcr_link_qp_attr(lnk, &qattr, SMCR_WR_INLINE_MAX);
 	qp = ib_create_qp(pd, &qattr);
+	if (IS_ERR(qp)) {
+		/* a device that takes no data inline: every request reads its buffer */
+		smcr_link_qp_attr(lnk, &qattr, 0);
+		qp = ib_create_qp(pd, &qattr);
+	}
 	if (IS_ERR(qp)) {
 		rc = PTR_ERR(qp);
 		goto err;

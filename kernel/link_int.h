@@ -21,6 +21,13 @@
  */
 #define SMCR_WR_SQ_DEPTH	(3 * SMCR_WR_SEND_CNT + 2)
 #define SMCR_WR_CQ_SIZE		64	/* >= SQ depth, >= receive count */
+/*
+ * Data a request may carry inline, asked of the device at QP creation: every slot send (a CDC or
+ * an LLC message, at most SMCR_WR_BUF_SIZE) and RDMA WRITEs up to this size are copied into the
+ * work request when posted, so the device (or Soft-RoCE's requester) does not read the buffer
+ * through its DMA mapping or memory key. Upstream asks for 44 bytes (the CDC).
+ */
+#define SMCR_WR_INLINE_MAX	128
 #define SMCR_WR_RX_V2_FIRST	SMCR_LLC_MSG_LEN	/* v2: the first SGE takes 44 bytes */
 /*
  * Memory registration completion. Upstream waits 5 s; a REG_MR completes only after every WRITE

@@ -93,12 +93,14 @@ static u32 smcr_tx_window_allows(struct smcr_conn *conn, u32 len)
 }
 
 /*
- * Write what the peer has room for, advancing tx_sent/tx_prod per WRITE posted. [send_lock]
+ * Write what the peer has room for, advancing tx_sent/tx_prod per WRITE added to @ch (posted with
+ * the CDC that must follow). [send_lock]
  * Sets *@again when the send queue was full (retry later), *@win_want to what the link window
  * held back (wait for it).
  * Return: bytes written, or a negative errno when nothing could be written.
  */
-static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want)
+static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want,
+			       struct smcr_wr_chain *ch)
 {
 	struct smcr_conn *conn = &smc->conn;
 	u32 sb_len = conn->sndbuf->len, rl = conn->peer_rmbe_size;
@@ -106,6 +108,7 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want
 	int space = atomic_read(&conn->peer_rmbe_space);
 	u32 lkey, len, allowed, done = 0, src, dst;
 	struct ib_sge sge[2];
+	bool inl;
 	int rc;
 
 	if (!to_send)
@@ -128,6 +131,7 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want
 	len = allowed;
 
 	lkey = smcr_link_local_lkey(conn->lnk);
+	inl = len <= smcr_wr_tx_inline_max(conn->lnk);
 	while (done < len) {
 		/* one WRITE per contiguous piece of the destination ring (at most two) */
 		u32 dlen, got = 0;
@@ -140,7 +144,9 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want
 			/* one SGE per contiguous piece of the send buffer (at most two) */
 			u32 slen = min(dlen - got, sb_len - src);
 
-			sge[n].addr = conn->sndbuf->dma_addr + src;
+			/* inline: the device copies from our mapping when the WRITE is posted */
+			sge[n].addr = inl ? (uintptr_t)conn->sndbuf->cpu_addr + src :
+					    conn->sndbuf->dma_addr + src;
 			sge[n].length = slen;
 			sge[n].lkey = lkey;
 			n++;
@@ -151,8 +157,8 @@ static int smcr_tx_rdma_writes(struct smcr_sock *smc, bool *again, u32 *win_want
 		}
 		if (WARN_ON_ONCE(got != dlen))
 			return done ? done : -EINVAL;
-		rc = smcr_wr_rdma_write(conn->lnk, sge, n, conn->peer_rmb_addr + dst,
-					conn->peer_rkey);
+		rc = smcr_wr_rdma_write(conn->lnk, ch, sge, n, conn->peer_rmb_addr + dst,
+					conn->peer_rkey, inl);
 		if (rc == -EAGAIN) {
 			*again = true;
 			break;
@@ -266,6 +272,7 @@ void smcr_tx_window_cancel(struct smcr_sock *smc)
 int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 {
 	struct smcr_conn *conn = &smc->conn;
+	struct smcr_wr_chain ch = {};
 	struct smcr_wr_tx_slot *slot;
 	bool drained = false, again = false;
 	u32 win_want = 0;
@@ -314,9 +321,10 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		return 0;
 	}
-	written = smcr_tx_rdma_writes(smc, &again, &win_want);
+	written = smcr_tx_rdma_writes(smc, &again, &win_want, &ch);
 	if (written < 0) {
 		spin_unlock_bh(&conn->send_lock);
+		smcr_wr_chain_drop(conn->lnk, &ch);
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		pr_warn_ratelimited("connection %08x: RDMA WRITE failed: %d\n", conn->token,
 				    written);
@@ -337,6 +345,7 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 	}
 	if (!written && !smcr_dp_test(conn, SMCR_DP_CDC_WANTED)) {
 		spin_unlock_bh(&conn->send_lock);
+		smcr_wr_chain_drop(conn->lnk, &ch);	/* empty: nothing was written */
 		smcr_wr_tx_put_slot(conn->lnk, slot);
 		if (win_want)
 			smcr_tx_window_wait(smc, win_want);
@@ -344,7 +353,7 @@ int smcr_tx_push(struct smcr_sock *smc, bool may_sleep)
 			smcr_tx_retry_later(smc, 1);
 		return 0;
 	}
-	rc = smcr_cdc_msg_send(smc, slot, buf);
+	rc = smcr_cdc_msg_send(smc, slot, buf, &ch);
 	if (!rc && written > 0)
 		smcr_mib_inc(sock_net(&smc->sk), SMCR_MIB_CDC_TX_DATA);
 	if (rc && rc != -EBUSY && rc != -EPIPE)

@@ -30,10 +30,17 @@
  * an idle link. With at most half per push, the first half's completion makes room while the
  * second is still on the wire (measured: docs/performance.md, "The seventh look").
  *
- * An RDMA WRITE is only posted if, after it, there is still room for one send per slot that is
+ * An RDMA WRITE is only reserved if, after it, there is still room for one send per slot that is
  * not in flight plus the large v2 send and the registration; so slot sends always fit, and
  * writers that issue at most two RDMA WRITEs per slot they hold (upstream's pattern, for which
  * the queue is sized 3 x 16 + 2) never see -EAGAIN.
+ *
+ * Chains: a push's RDMA WRITEs are not posted one by one. smcr_wr_rdma_write() reserves the
+ * entry (and the bytes in the link window) and stores the request in the pusher's chain;
+ * smcr_wr_tx_send_chain() posts the chain and the CDC after it with one ib_post_send(). A reserved
+ * entry counts as taken for everyone else, so the post always fits; sequence numbers are only
+ * given when requests reach the queue, so "everything posted before a completed send" stays
+ * true. Small WRITEs and the slot sends go inline when the QP allows (link_int.h).
  *
  * Registration barrier: Soft-RoCE's requester, on a retransmission, walks the send queue again from
  * the oldest request not yet completed and executes every local request it meets a second time.
@@ -73,6 +80,7 @@ module_param_named(link_tx_window_kb, smcr_link_tx_window_kb, uint, 0644);
 MODULE_PARM_DESC(link_tx_window_kb,
 		 "RDMA WRITE bytes in flight per link, KiB (0: no bound; default "
 		 __stringify(SMCR_WR_TX_WINDOW_KB) ")");
+
 
 struct smcr_wr;
 
@@ -138,7 +146,8 @@ struct smcr_wr {
 	struct smcr_link	*lnk;
 	struct ib_device	*ibdev;
 	bool			v2;
-	bool			tx_inline;
+	bool			tx_inline;	/* slot sends go inline */
+	u32			inline_max;	/* RDMA WRITEs up to this many bytes go inline */
 	u32			rx_first;	/* bytes of a receive's first SGE */
 
 	/* send slots */
@@ -155,6 +164,8 @@ struct smcr_wr {
 	u64			sq_done;	/* [sq_lock] seq of the last completed signaled one */
 	u64			sq_bytes;	/* [sq_lock] RDMA WRITE bytes posted */
 	u64			sq_bytes_done;	/* [sq_lock] ... of them known to be completed */
+	u32			sq_reserved;	/* [sq_lock] chained WRITEs not yet posted */
+	u64			sq_bytes_reserved;	/* [sq_lock] ... their bytes */
 	bool			gate_closed;	/* [sq_lock] a registration drains the queue */
 	unsigned int		slots_posted;	/* [sq_lock] slot sends in flight */
 	struct list_head	win_waiters;	/* [sq_lock] writers the link window holds back */
@@ -254,7 +265,7 @@ static u32 smcr_wr_win_room(const struct smcr_wr *wr)
 
 	if (!limit)
 		return U32_MAX;
-	used = wr->sq_bytes - wr->sq_bytes_done;
+	used = wr->sq_bytes - wr->sq_bytes_done + wr->sq_bytes_reserved;
 	return used >= limit ? 0 : min_t(u64, limit - used, U32_MAX - 1);
 }
 
@@ -292,30 +303,46 @@ static void smcr_wr_sq_retire(struct smcr_wr *wr, u64 seq, u64 bytes)
 	}
 }
 
-/*
- * Post one send-queue request. Caller holds sq_lock. An RDMA WRITE (@is_rdma) must leave room
- * for a send per slot not in flight and for the two ops.
- */
-static int smcr_wr_sq_post(struct smcr_wr *wr, const struct ib_send_wr *ibwr, bool is_rdma)
+/* Send queue entries taken: posted and not known complete, or reserved by a chain. [sq_lock] */
+static u64 smcr_wr_sq_used(const struct smcr_wr *wr)
 {
-	u64 outstanding = wr->sq_posted - wr->sq_done;
+	return wr->sq_posted - wr->sq_done + wr->sq_reserved;
+}
+
+/*
+ * Room for one more RDMA WRITE? It must leave room for a send per slot not in flight and for
+ * the two ops. Caller holds sq_lock.
+ */
+static bool smcr_wr_sq_write_fits(const struct smcr_wr *wr)
+{
+	u64 keep = SMCR_WR_SEND_CNT - wr->slots_posted + 2;
+
+	return smcr_wr_sq_used(wr) + 1 + keep <= SMCR_WR_SQ_DEPTH;
+}
+
+/* Post one send-queue request (not an RDMA WRITE). Caller holds sq_lock. */
+static int smcr_wr_sq_post(struct smcr_wr *wr, const struct ib_send_wr *ibwr)
+{
 	int rc;
 
 	if (wr->dead)
 		return -EPIPE;
-	if (is_rdma) {
-		u64 reserved = SMCR_WR_SEND_CNT - wr->slots_posted + 2;
-
-		if (outstanding + 1 + reserved > SMCR_WR_SQ_DEPTH)
-			return -EAGAIN;
-	} else if (outstanding >= SMCR_WR_SQ_DEPTH) {
+	if (smcr_wr_sq_used(wr) >= SMCR_WR_SQ_DEPTH)
 		return -EAGAIN;
-	}
 	wr->sq_posted++;
 	rc = ib_post_send(wr->lnk->qp, ibwr, NULL);
 	if (rc)
 		wr->sq_posted--;
 	return rc;
+}
+
+/* Give back a chain's reservation. Caller holds sq_lock. */
+static void smcr_wr_chain_unreserve(struct smcr_wr *wr, struct smcr_wr_chain *ch)
+{
+	wr->sq_reserved -= ch->n;
+	wr->sq_bytes_reserved -= ch->bytes;
+	ch->n = 0;
+	ch->bytes = 0;
 }
 
 /* ---- send slots ------------------------------------------------------------------------------ */
@@ -456,14 +483,66 @@ int smcr_wr_tx_get_slot(struct smcr_link *lnk, struct smcr_wr_tx_slot **slot, u8
 int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len,
 		    smcr_wr_tx_done_t done, void *ctx)
 {
-	struct smcr_wr *wr = lnk->wr;
-	int rc;
+	return smcr_wr_tx_send_chain(lnk, slot, len, done, ctx, NULL);
+}
 
+/*
+ * Post @ch's WRITEs and then @slot's send, in one ib_post_send(). Caller holds sq_lock.
+ * Return: 0, or the error of the post (then *@written tells how many of the WRITEs went).
+ */
+static int smcr_wr_chain_post(struct smcr_wr *wr, struct smcr_wr_tx_slot *slot,
+			      struct smcr_wr_chain *ch, int *written)
+{
+	const struct ib_send_wr *bad = NULL;
+	struct ib_send_wr *first = &slot->ibwr;
+	int i, rc;
+
+	*written = 0;
+	slot->ibwr.next = NULL;
+	for (i = ch->n - 1; i >= 0; i--) {
+		ch->wr[i].wr.next = first;
+		first = &ch->wr[i].wr;
+	}
+	rc = ib_post_send(wr->lnk->qp, first, &bad);
+	if (rc) {
+		/* the requests before @bad were posted */
+		for (i = 0; i < ch->n && bad != &ch->wr[i].wr; i++)
+			(*written)++;
+		if (!bad)
+			*written = 0;
+	}
+	return rc;
+}
+
+/**
+ * smcr_wr_tx_send_chain() - post RDMA WRITEs and then a signaled SEND of @slot, at once
+ * @lnk: link (QP in RTS)
+ * @slot: a slot from smcr_wr_tx_get_slot()
+ * @len: 1..SMCR_WR_BUF_SIZE
+ * @done: as smcr_wr_tx_send()
+ * @ctx: passed to @done
+ * @ch: WRITEs reserved by smcr_wr_rdma_write(), or NULL; consumed in any case
+ *
+ * Return: as smcr_wr_tx_send(). On an error the WRITEs were not posted either (unless the post
+ * itself failed part way, which takes the link down).
+ */
+int smcr_wr_tx_send_chain(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len,
+			  smcr_wr_tx_done_t done, void *ctx, struct smcr_wr_chain *ch)
+{
+	struct smcr_wr *wr = lnk->wr;
+	struct smcr_wr_chain none = {};
+	int rc, written = 0, i;
+	u32 wbytes = 0;
+
+	if (!ch)
+		ch = &none;
 	if (!len || len > SMCR_WR_BUF_SIZE) {
+		smcr_wr_chain_drop(lnk, ch);
 		smcr_wr_slot_free(wr, slot);
 		return -EINVAL;
 	}
 	if (!smcr_link_sendable(lnk)) {
+		smcr_wr_chain_drop(lnk, ch);
 		smcr_wr_slot_free(wr, slot);
 		return -EPIPE;
 	}
@@ -474,7 +553,24 @@ int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len
 		ib_dma_sync_single_for_device(wr->ibdev, wr->tx_dma + slot->idx * SMCR_WR_BUF_SIZE,
 					      SMCR_WR_BUF_SIZE, DMA_TO_DEVICE);
 	spin_lock_bh(&wr->sq_lock);
-	rc = smcr_wr_sq_post(wr, &slot->ibwr, false);
+	if (wr->dead) {
+		rc = -EPIPE;
+	} else if (!ch->n) {
+		rc = smcr_wr_sq_post(wr, &slot->ibwr);
+	} else {
+		/* the WRITEs' room is reserved, the send's is kept for every slot not in flight */
+		rc = smcr_wr_chain_post(wr, slot, ch, &written);
+		if (!rc)
+			written = ch->n;
+		for (i = 0; i < written; i++)
+			wbytes += ch->wr[i].wr.sg_list[0].length +
+				  (ch->wr[i].wr.num_sge > 1 ? ch->wr[i].wr.sg_list[1].length : 0);
+		wr->sq_posted += written;
+		wr->sq_bytes += wbytes;
+		if (!rc)
+			wr->sq_posted++;	/* the send */
+	}
+	smcr_wr_chain_unreserve(wr, ch);
 	if (!rc) {
 		slot->seq = wr->sq_posted;
 		slot->bytes = wr->sq_bytes;
@@ -482,6 +578,8 @@ int smcr_wr_tx_send(struct smcr_link *lnk, struct smcr_wr_tx_slot *slot, u32 len
 		wr->slots_posted++;
 	}
 	spin_unlock_bh(&wr->sq_lock);
+	if (written)
+		atomic64_add(written, &wr->cnt.tx_rdma_writes);
 	if (rc) {
 		smcr_wr_slot_free(wr, slot);
 		if (rc != -EPIPE) {
@@ -584,56 +682,87 @@ static void smcr_wr_rdma_done(struct ib_cq *cq, struct ib_wc *wc)
 }
 
 /**
- * smcr_wr_rdma_write() - post an unsignaled RDMA WRITE of up to two local SGEs
+ * smcr_wr_rdma_write() - reserve an unsignaled RDMA WRITE of up to two local SGEs on the send
+ *	queue, to be posted with the next send of @ch (smcr_wr_tx_send_chain())
  * @lnk: link (QP in RTS)
- * @sge: 1..2 SGEs (addresses from smcr_link_map_buf(), lkey smcr_link_local_lkey())
+ * @ch: the chain (at most SMCR_WR_CHAIN_MAX WRITEs)
+ * @sge: 1..2 SGEs (addresses from smcr_link_map_buf(), lkey smcr_link_local_lkey(); inline:
+ *	kernel virtual addresses); copied
  * @nsge: number of SGEs
  * @raddr: remote address (the peer's RMB address + offset)
  * @rkey: the peer's rkey
+ * @inl: copy the data into the request when posted (at most smcr_wr_tx_inline_max() bytes)
  *
- * A SEND posted after it (e.g. the CDC) is executed after it (RC ordering); its completion also
- * means this write completed. Any context.
+ * The send posted after it (the CDC) is executed after it (RC ordering); its completion also
+ * means this write completed. A chain that is not sent must be dropped (smcr_wr_chain_drop()).
+ * Any context.
  *
  * Return: 0; -EAGAIN if the send queue has no room now (retry after a send completion);
- * -EPIPE if the link is down; another negative errno if posting failed (the link goes down).
+ * -EPIPE if the link is down; -EINVAL for a bad request.
  */
-int smcr_wr_rdma_write(struct smcr_link *lnk, struct ib_sge *sge, int nsge, u64 raddr, u32 rkey)
+int smcr_wr_rdma_write(struct smcr_link *lnk, struct smcr_wr_chain *ch, const struct ib_sge *sge,
+		       int nsge, u64 raddr, u32 rkey, bool inl)
 {
 	struct smcr_wr *wr = lnk->wr;
-	struct ib_rdma_wr rwr = {};
+	struct ib_rdma_wr *rwr;
 	u32 len;
-	int rc;
+	int rc = 0;
 
-	if (!wr || nsge < 1 || nsge > 2)
+	if (!wr || nsge < 1 || nsge > 2 || ch->n >= SMCR_WR_CHAIN_MAX)
 		return -EINVAL;
 	len = sge[0].length + (nsge > 1 ? sge[1].length : 0);
+	if (inl && len > wr->inline_max)
+		return -EINVAL;
 	if (!smcr_link_sendable(lnk))
 		return -EPIPE;
-	rwr.wr.wr_cqe = &wr->rdma_cqe;
-	rwr.wr.opcode = IB_WR_RDMA_WRITE;
-	rwr.wr.sg_list = sge;
-	rwr.wr.num_sge = nsge;
-	rwr.remote_addr = raddr;
-	rwr.rkey = rkey;
 	spin_lock_bh(&wr->sq_lock);
-	rc = smcr_wr_sq_post(wr, &rwr.wr, true);
-	if (!rc)
-		wr->sq_bytes += len;
+	if (wr->dead) {
+		rc = -EPIPE;
+	} else if (!smcr_wr_sq_write_fits(wr)) {
+		rc = -EAGAIN;
+	} else {
+		wr->sq_reserved++;
+		wr->sq_bytes_reserved += len;
+	}
 	spin_unlock_bh(&wr->sq_lock);
-	if (rc == -EAGAIN) {
+	if (rc == -EAGAIN)
 		atomic64_inc(&wr->cnt.tx_sq_full);
+	if (rc)
 		return rc;
-	}
-	if (rc) {
-		if (rc != -EPIPE) {
-			pr_warn_ratelimited("link %*phN: cannot post an RDMA WRITE: %d, link down\n",
-					    4, lnk->link_uid, rc);
-			smcr_link_down(lnk);
-		}
-		return rc;
-	}
-	atomic64_inc(&wr->cnt.tx_rdma_writes);
+
+	rwr = &ch->wr[ch->n];
+	memset(rwr, 0, sizeof(*rwr));
+	memcpy(ch->sge[ch->n], sge, nsge * sizeof(*sge));
+	rwr->wr.wr_cqe = &wr->rdma_cqe;
+	rwr->wr.opcode = IB_WR_RDMA_WRITE;
+	rwr->wr.send_flags = inl ? IB_SEND_INLINE : 0;
+	rwr->wr.sg_list = ch->sge[ch->n];
+	rwr->wr.num_sge = nsge;
+	rwr->remote_addr = raddr;
+	rwr->rkey = rkey;
+	ch->n++;
+	ch->bytes += len;
 	return 0;
+}
+
+/* Give back the reservation of WRITEs that will not be sent. */
+void smcr_wr_chain_drop(struct smcr_link *lnk, struct smcr_wr_chain *ch)
+{
+	struct smcr_wr *wr = lnk->wr;
+
+	if (!ch->n || !wr)
+		return;
+	spin_lock_bh(&wr->sq_lock);
+	smcr_wr_chain_unreserve(wr, ch);
+	spin_unlock_bh(&wr->sq_lock);
+}
+
+/* The most bytes an RDMA WRITE may carry inline on @lnk (0: none). */
+u32 smcr_wr_tx_inline_max(const struct smcr_link *lnk)
+{
+	const struct smcr_wr *wr = lnk->wr;
+
+	return wr ? wr->inline_max : 0;
 }
 
 /* ---- waited-for requests: large v2 send, memory registration --------------------------------- */
@@ -726,7 +855,7 @@ static int smcr_wr_op_run(struct smcr_wr *wr, struct smcr_wr_op *op,
 		return -EBUSY;
 	}
 	WRITE_ONCE(op->state, SMCR_WR_OP_POSTED);
-	rc = smcr_wr_sq_post(wr, ibwr, false);
+	rc = smcr_wr_sq_post(wr, ibwr);
 	if (!rc) {
 		op->seq = wr->sq_posted;
 		op->bytes = wr->sq_bytes;
@@ -1094,10 +1223,11 @@ int smcr_wr_create(struct smcr_link *lnk)
 	wr->rx_tstamp = jiffies;
 	lnk->wr = wr;
 
-	/* CDC may go inline if the device takes more than a message inline (upstream) */
-	if (!ib_query_qp(lnk->qp, &qattr, IB_QP_CAP, &qinit) &&
-	    qattr.cap.max_inline_data > SMCR_LLC_MSG_LEN)
-		wr->tx_inline = true;
+	/* what the device takes inline: every slot send, small RDMA WRITEs (link_int.h) */
+	if (!ib_query_qp(lnk->qp, &qattr, IB_QP_CAP, &qinit)) {
+		wr->tx_inline = qattr.cap.max_inline_data >= SMCR_WR_BUF_SIZE;
+		wr->inline_max = min_t(u32, qattr.cap.max_inline_data, SMCR_WR_INLINE_MAX);
+	}
 
 	rc = -ENOMEM;
 	wr->tx_bufs = smcr_wr_alloc_map(wr, SMCR_WR_SEND_CNT * SMCR_WR_BUF_SIZE, DMA_TO_DEVICE,

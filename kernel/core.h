@@ -62,7 +62,8 @@ enum smcr_role {
 
 /* ---- RDMA WRITEs posted with the send that follows them (wr.c) ------------------------------- */
 
-#define SMCR_WR_CHAIN_MAX	2	/* one push: a WRITE per contiguous piece of the peer's RMBE */
+/* one push: a WRITE per contiguous piece of the peer's RMBE */
+#define SMCR_WR_CHAIN_MAX	2
 
 /**
  * struct smcr_wr_chain - RDMA WRITEs that go onto the send queue with the next slot send

@@ -128,7 +128,8 @@ static void smcr_link_qp_attr(struct smcr_link *lnk, struct ib_qp_init_attr *qat
 	qattr->cap.max_send_wr = SMCR_WR_SQ_DEPTH;
 	qattr->cap.max_recv_wr = SMCR_WR_RECV_CNT;
 	qattr->cap.max_send_sge = SMCR_QP_MAX_SEND_SGE;
-	qattr->cap.max_recv_sge = lnk->lgr->smc_version >= 2 ? 2 : 1;	/* v2: spill-over SGE */
+	/* v2: a second SGE for the spill-over buffer */
+	qattr->cap.max_recv_sge = lnk->lgr->smc_version >= 2 ? 2 : 1;
 	qattr->cap.max_inline_data = inline_max;
 	qattr->sq_sig_type = IB_SIGNAL_REQ_WR;
 	qattr->qp_type = IB_QPT_RC;

@@ -147,7 +147,7 @@ struct smcr_wr {
 	struct ib_device	*ibdev;
 	bool			v2;
 	bool			tx_inline;	/* slot sends go inline */
-	u32			inline_max;	/* RDMA WRITEs up to this many bytes go inline */
+	u32			inline_max;	/* RDMA WRITEs up to this size go inline */
 	u32			rx_first;	/* bytes of a receive's first SGE */
 
 	/* send slots */
